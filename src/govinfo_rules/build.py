@@ -1,0 +1,411 @@
+"""Parse tree to AST (stage 2).
+
+Entry point: :func:`build_ruleset`.  Every node gets the span of the text it came from.
+Only shape is decided here (what is a rule, what is a group); names and types are
+resolved by :mod:`.check`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from lark import Token, Tree
+
+from . import nodes as n
+from .errors import Diagnostic, RulesetError
+from .source import SourceText, Span
+
+_Node = Tree[Token]
+
+
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def unescape(body: str) -> str:
+    """Decode the escapes of a string literal: \\n \\t \\" \\\\ and \\uXXXX."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        code = body[i + 1 : i + 2]
+        if code in _ESCAPES:
+            out.append(_ESCAPES[code])
+            i += 2
+        elif code == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2 : i + 6]):
+            out.append(chr(int(body[i + 2 : i + 6], 16)))
+            i += 6
+        else:
+            raise ValueError(f"unknown escape '\\{code}' in a string; write \\\\ for a backslash")
+    return "".join(out)
+
+
+class _Builder:
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.errors: list[Diagnostic] = []
+
+    # --- helpers -----------------------------------------------------------------
+
+    def span(self, item: _Node | Token) -> Span | None:
+        if isinstance(item, Token):
+            if item.line is None or item.column is None:
+                return None
+            return Span(
+                self.source,
+                item.line,
+                item.column,
+                item.end_line or item.line,
+                item.end_column or item.column + len(item.value),
+            )
+        meta = item.meta
+        if getattr(meta, "empty", True):
+            return None
+        return Span(self.source, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def string(self, token: Token) -> str:
+        # The STRING token is a double-quoted literal; only a few escapes are allowed.
+        try:
+            return unescape(token.value[1:-1])
+        except ValueError as err:
+            self.errors.append(Diagnostic(str(err), self.span(token)))
+            return str(token.value[1:-1])
+
+    @staticmethod
+    def trees(node: _Node, data: str) -> Iterator[_Node]:
+        return (c for c in node.children if isinstance(c, Tree) and c.data == data)
+
+    def one(self, node: _Node, data: str) -> _Node | None:
+        return next(self.trees(node, data), None)
+
+    def clause(self, node: _Node) -> str | None:
+        found = self.one(node, "clause")
+        if found is None:
+            return None
+        token = found.children[0]
+        assert isinstance(token, Token)
+        return str(token.value[1:]).strip()
+
+    def notes(self, node: _Node) -> tuple[str, ...]:
+        return tuple(self.string(t.children[0]) for t in self.trees(node, "note"))  # type: ignore[arg-type]
+
+    def label(self, node: _Node | Token) -> str:
+        if isinstance(node, Token):
+            return str(node.value)
+        token = node.children[0]
+        assert isinstance(token, Token)
+        return self.string(token) if node.data == "label_string" else str(token.value)
+
+    def path(self, node: _Node) -> tuple[str, ...]:
+        return tuple(t.value for t in node.children if isinstance(t, Token))
+
+    def number(self, node: _Node) -> Decimal:
+        sign = "-" if any(isinstance(t, Token) and t.value == "-" for t in node.children) else ""
+        digits = [t for t in node.children if isinstance(t, Token) and t.type == "NUMBER"][0]
+        return Decimal(sign + digits.value)
+
+    # --- declarations -----------------------------------------------------------
+
+    def ruleset(self, tree: _Node) -> n.Ruleset:
+        header = tree.children[0]
+        assert isinstance(header, Tree)
+        name_token = header.children[0]
+        assert isinstance(name_token, Token)
+        title = self.string(header.children[1]) if len(header.children) > 1 else None  # type: ignore[arg-type]
+        version = source = None
+        params: list[n.Param] = []
+        enums: list[n.EnumDecl] = []
+        structs: list[n.StructDecl] = []
+        records: list[n.RecordDecl] = []
+        scores: list[n.Score] = []
+        awards: list[n.Award] = []
+        for decl in tree.children[1:]:
+            assert isinstance(decl, Tree)
+            kind = decl.data
+            if kind == "version_decl":
+                version = self.string(decl.children[0])  # type: ignore[arg-type]
+            elif kind == "source_decl":
+                source = self.string(decl.children[0])  # type: ignore[arg-type]
+            elif kind == "param_decl":
+                params.append(self.param(decl))
+            elif kind == "enum_decl":
+                enums.append(self.enum_decl(decl))
+            elif kind == "struct_decl":
+                structs.append(self.struct_decl(decl))
+            elif kind == "record_decl":
+                records.append(self.record_decl(decl))
+            elif kind == "score_decl":
+                scores.append(self.score(decl))
+            elif kind == "award_decl":
+                awards.append(self.award(decl))
+        return n.Ruleset(
+            name=name_token.value,
+            title=title,
+            version=version,
+            source=source,
+            params=tuple(params),
+            enums=tuple(enums),
+            structs=tuple(structs),
+            records=tuple(records),
+            scores=tuple(scores),
+            awards=tuple(awards),
+            span=self.span(header),
+        )
+
+    def literal(self, node: _Node | Token) -> n.Number | n.String | n.Boolean:
+        assert isinstance(node, Tree)
+        if node.data == "signed_number":
+            value = self.number(node)
+            digits = [t for t in node.children if isinstance(t, Token) and t.type == "NUMBER"][0]
+            return n.Number(value, "." not in digits.value, span=self.span(node))
+        if node.data == "string":
+            return n.String(self.string(node.children[0]), span=self.span(node))  # type: ignore[arg-type]
+        return n.Boolean(node.data == "true", span=self.span(node))
+
+    def param(self, node: _Node) -> n.Param:
+        name = node.children[0]
+        assert isinstance(name, Token)
+        return n.Param(
+            name=name.value,
+            type=self.type_expr(node.children[1]),
+            default=self.literal(node.children[2]),
+            clause=self.clause(node),
+            notes=self.notes(node),
+            span=self.span(name),
+        )
+
+    def enum_values(self, node: _Node) -> tuple[n.EnumValue, ...]:
+        values = []
+        for value in self.trees(node, "enum_value"):
+            label = self.label(value.children[0])
+            aliases: tuple[str, ...] = ()
+            alias_node = self.one(value, "aliases")
+            if alias_node is not None:
+                aliases = tuple(self.label(a) for a in alias_node.children)
+            values.append(n.EnumValue(label, aliases, span=self.span(value)))
+        return tuple(values)
+
+    def enum_decl(self, node: _Node) -> n.EnumDecl:
+        name = node.children[0]
+        assert isinstance(name, Token)
+        values = self.enum_values(node.children[1])  # type: ignore[arg-type]
+        return n.EnumDecl(name.value, values, span=self.span(name))
+
+    def type_expr(self, node: _Node | Token) -> n.TypeExpr:
+        assert isinstance(node, Tree)
+        if node.data == "type_ref":
+            token = node.children[0]
+            assert isinstance(token, Token)
+            return n.TypeRef(token.value, span=self.span(token))
+        if node.data == "list_type":
+            return n.ListType(self.type_expr(node.children[0]), span=self.span(node))
+        return n.EnumType(self.enum_values(node.children[0]), span=self.span(node))  # type: ignore[arg-type]
+
+    def field(self, node: _Node) -> n.Field:
+        name = node.children[0]
+        assert isinstance(name, Token)
+        optional = False
+        minimum = maximum = None
+        default = None
+        for mod in node.children[2:]:
+            assert isinstance(mod, Tree)
+            if mod.data == "mod_optional":
+                optional = True
+            elif mod.data == "mod_min":
+                minimum = self.number(mod.children[0])  # type: ignore[arg-type]
+            elif mod.data == "mod_max":
+                maximum = self.number(mod.children[0])  # type: ignore[arg-type]
+            elif mod.data == "mod_default":
+                default = self.literal(mod.children[0])
+        return n.Field(
+            name=name.value,
+            type=self.type_expr(node.children[1]),
+            optional=optional,
+            minimum=minimum,
+            maximum=maximum,
+            default=default,
+            span=self.span(name),
+        )
+
+    def require(self, node: _Node) -> n.Require:
+        return n.Require(
+            cond=self.expr(node.children[0]),
+            at=self.path(node.children[1]),  # type: ignore[arg-type]
+            message=self.string(node.children[2]),  # type: ignore[arg-type]
+            span=self.span(node),
+        )
+
+    def struct_decl(self, node: _Node) -> n.StructDecl:
+        name = node.children[0]
+        assert isinstance(name, Token)
+        return n.StructDecl(
+            name.value,
+            tuple(self.field(f) for f in self.trees(node, "field")),
+            tuple(self.require(r) for r in self.trees(node, "require")),
+            span=self.span(name),
+        )
+
+    def record_decl(self, node: _Node) -> n.RecordDecl:
+        name = node.children[0]
+        assert isinstance(name, Token)
+        dated = self.one(node, "dated")
+        dated_name = dated.children[0].value if dated is not None else None  # type: ignore[union-attr]
+        return n.RecordDecl(
+            name.value,
+            dated_name,
+            tuple(self.field(f) for f in self.trees(node, "field")),
+            tuple(self.require(r) for r in self.trees(node, "require")),
+            span=self.span(name),
+        )
+
+    # --- scoring ----------------------------------------------------------------
+
+    def score(self, node: _Node) -> n.Score:
+        record = node.children[0]
+        assert isinstance(record, Token)
+        return n.Score(
+            record=record.value,
+            to=self.path(node.children[1]),  # type: ignore[arg-type]
+            gates=tuple(
+                n.Gate(self.expr(g.children[0]), self.clause(g), self.notes(g), span=self.span(g))
+                for g in self.trees(node, "gate")
+            ),
+            groups=tuple(self.group(g) for g in self.trees(node, "group")),
+            warns=tuple(self.warn(w) for w in self.trees(node, "warn")),
+            span=self.span(record),
+        )
+
+    def group(self, node: _Node) -> n.Group:
+        name, combine = node.children[0], node.children[1]
+        assert isinstance(name, Token) and isinstance(combine, Token)
+        over = self.one(node, "over")
+        return n.Group(
+            name=name.value,
+            combine=combine.value,
+            over=self.path(over.children[0]) if over is not None else None,  # type: ignore[arg-type]
+            rules=tuple(self.rule(r) for r in self.trees(node, "rule")),
+            clause=self.clause(node),
+            notes=self.notes(node),
+            span=self.span(name),
+        )
+
+    def rule(self, node: _Node) -> n.Rule:
+        amounts_node = self.one(node, "amounts")
+        assert amounts_node is not None
+        amounts = []
+        for amount in amounts_node.children:
+            assert isinstance(amount, Tree)
+            kind = "points" if amount.data == "points_amount" else "yuan"
+            negative = any(isinstance(t, Token) and t.type == "SIGN" and t.value == "-" for t in amount.children)
+            value_node = [c for c in amount.children if isinstance(c, Tree)][0]
+            value = self.expr(value_node)
+            if negative:
+                value = n.Neg(value, span=self.span(amount))
+            amounts.append(n.Amount(kind, value, span=self.span(amount)))
+        return n.Rule(
+            label=self.label(node.children[0]),
+            cond=self.expr(node.children[1]),
+            amounts=tuple(amounts),
+            clause=self.clause(node),
+            notes=self.notes(node),
+            span=self.span(node.children[0]),
+        )
+
+    def warn(self, node: _Node) -> n.Warn:
+        return n.Warn(
+            cond=self.expr(node.children[0]),
+            message=self.string(node.children[1]),  # type: ignore[arg-type]
+            clause=self.clause(node),
+            span=self.span(node),
+        )
+
+    def award(self, node: _Node) -> n.Award:
+        path = self.one(node, "path")
+        of_type = self.one(node, "of_type")
+        among = self.one(node, "among")
+        prizes = self.one(node, "prizes")
+        assert path is not None and prizes is not None
+        measure = [
+            c
+            for c in node.children
+            if isinstance(c, Tree)
+            and c.data not in {"label_name", "label_string", "path", "of_type", "among", "prizes", "clause", "note"}
+        ][0]
+        ties = [t for t in node.children if isinstance(t, Token)][-1]
+        return n.Award(
+            label=self.label(node.children[0]),
+            rank=self.path(path),
+            of_type=of_type.children[0].value if of_type is not None else None,  # type: ignore[union-attr]
+            measure=self.expr(measure),
+            among=self.expr(among.children[0]) if among is not None else None,
+            prizes=tuple(Decimal(p.children[1].value) for p in prizes.children),  # type: ignore[union-attr]
+            ties=ties.value,
+            clause=self.clause(node),
+            notes=self.notes(node),
+            span=self.span(node.children[0]),
+        )
+
+    # --- expressions --------------------------------------------------------------
+
+    def expr(self, node: _Node | Token) -> n.Expr:
+        assert isinstance(node, Tree)
+        span = self.span(node)
+        kind = node.data
+        kids: list[Any] = node.children
+        if kind == "number":
+            text = kids[0].value
+            return n.Number(Decimal(text), "." not in text, span=span)
+        if kind == "string":
+            return n.String(self.string(kids[0]), span=span)
+        if kind == "name":
+            return n.Name(kids[0].value, span=span)
+        if kind in ("true", "false"):
+            return n.Boolean(kind == "true", span=span)
+        if kind == "null":
+            return n.Null(span=span)
+        if kind == "attr":
+            return n.Attr(self.expr(kids[0]), kids[1].value, span=span)
+        if kind == "days":
+            return n.Days(self.expr(kids[0]), span=span)
+        if kind == "neg":
+            return n.Neg(self.expr(kids[0]), span=span)
+        if kind == "binop":
+            return n.BinOp(kids[1].value, self.expr(kids[0]), self.expr(kids[2]), span=span)
+        if kind == "compare":
+            return n.Compare(kids[1].value, self.expr(kids[0]), self.expr(kids[2]), span=span)
+        if kind in ("in_op", "not_in_op"):
+            options = tuple(self.expr(e) for e in kids[1].children)
+            return n.In(self.expr(kids[0]), options, kind == "not_in_op", span=span)
+        if kind in ("is_null", "is_not_null"):
+            return n.IsNull(self.expr(kids[0]), kind == "is_not_null", span=span)
+        if kind == "not_op":
+            return n.Not(self.expr(kids[0]), span=span)
+        if kind == "and_op":
+            return n.And(self.expr(kids[0]), self.expr(kids[1]), span=span)
+        if kind == "or_op":
+            return n.Or(self.expr(kids[0]), self.expr(kids[1]), span=span)
+        if kind == "call":
+            args: tuple[n.Expr, ...] = ()
+            where = None
+            for child in kids[1:]:
+                if child.data == "expr_list":
+                    args = tuple(self.expr(e) for e in child.children)
+                elif child.data == "where":
+                    where = self.expr(child.children[0])
+            return n.Call(kids[0].value, args, where, span=span)
+        raise AssertionError(f"unhandled expression node {kind}")  # pragma: no cover
+
+
+def build_ruleset(tree: Tree[Token], source: SourceText) -> n.Ruleset:
+    """Turn a parse tree into a :class:`nodes.Ruleset`."""
+    builder = _Builder(source)
+    ruleset = builder.ruleset(tree)
+    if builder.errors:
+        raise RulesetError(builder.errors)
+    return ruleset

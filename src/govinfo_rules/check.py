@@ -1,0 +1,711 @@
+"""AST to typed IR (stage 3): resolve names, check types and enum values.
+
+Entry point: :func:`check_ruleset`.  Every problem found is collected and raised at
+once as a :class:`RulesetError`.  Also rejects what is cheap to see as wrong: a rule
+whose condition contradicts itself (``kind == 快报 and kind == 专报``), duplicate names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from . import ir
+from . import nodes as n
+from .errors import Diagnostic, RulesetError
+from .source import Span
+from .types import (
+    BOOL,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    NAME,
+    NULL,
+    SCALARS,
+    TEXT,
+    EnumT,
+    FieldSpec,
+    ListT,
+    Scalar,
+    StructT,
+    Type,
+    is_name_like,
+    is_numeric,
+    normalize_text,
+)
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_COMBINES = ("sum", "highest")
+_TIES = ("split",)
+
+
+def suggest(word: str, candidates: Sequence[str]) -> str | None:
+    """The closest candidate to ``word``, for "did you mean" hints."""
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.0)
+    return found[0] if found else None
+
+
+def _did_you_mean(word: str, candidates: Sequence[str]) -> str:
+    best = suggest(word, candidates) if candidates else None
+    return f"; did you mean '{best}'?" if best else ""
+
+
+class _Scope:
+    """A chain of struct scopes (innermost first) for name lookup."""
+
+    def __init__(self, structs: tuple[StructT, ...]) -> None:
+        self.structs = structs
+
+    def push(self, struct: StructT) -> _Scope:
+        return _Scope((struct, *self.structs))
+
+    def lookup(self, name: str) -> ir.Field | None:
+        for depth, struct in enumerate(self.structs):
+            spec = struct.field(name)
+            if spec is not None:
+                return ir.Field(depth, spec.index, name, spec.type)
+        return None
+
+    def names(self) -> list[str]:
+        return [f.name for s in self.structs for f in s.fields]
+
+
+class _Checker:
+    def __init__(self, ruleset: n.Ruleset, overrides: Mapping[str, Any]) -> None:
+        self.ruleset = ruleset
+        self.overrides = dict(overrides)
+        self.errors: list[Diagnostic] = []
+        self.enums: dict[str, EnumT] = {}
+        self.structs: dict[str, StructT] = {}
+        self.params: dict[str, ir.Param] = {}
+        self.struct_requires: dict[str, tuple[n.Require, ...]] = {}
+
+    def error(self, message: str, span: Span | None) -> None:
+        self.errors.append(Diagnostic(message, span))
+
+    # --- vocabulary -------------------------------------------------------------
+
+    def make_enum(self, name: str, values: Sequence[n.EnumValue], span: Span | None) -> EnumT:
+        lookup: dict[str, str] = {}
+        labels: list[str] = []
+        for value in values:
+            label = normalize_text(value.label)
+            labels.append(label)
+            for spelling in (value.label, *value.aliases):
+                key = normalize_text(spelling)
+                if key in lookup:
+                    self.error(f"'{spelling}' is listed twice in enum {name}", value.span)
+                lookup[key] = label
+        if not labels:
+            self.error(f"enum {name} has no values", span)
+        return EnumT(name, tuple(labels), tuple(lookup.items()))
+
+    def resolve_type(self, expr: n.TypeExpr, owner: str) -> Type:
+        if isinstance(expr, n.ListType):
+            return ListT(self.resolve_type(expr.item, owner))
+        if isinstance(expr, n.EnumType):
+            return self.make_enum(owner, expr.values, expr.span)
+        if expr.name in SCALARS:
+            return SCALARS[expr.name]
+        if expr.name in self.enums:
+            return self.enums[expr.name]
+        if expr.name in self.structs:
+            return self.structs[expr.name]
+        known = [*SCALARS, *self.enums, *self.structs]
+        self.error(f"unknown type '{expr.name}'{_did_you_mean(expr.name, known)}", expr.span)
+        return TEXT
+
+    def make_struct(self, name: str, fields: Sequence[n.Field], implicit: Sequence[FieldSpec]) -> StructT:
+        specs: list[FieldSpec] = list(implicit)
+        seen = {f.name for f in implicit}
+        for field in fields:
+            if field.name in seen:
+                self.error(f"field '{field.name}' is declared twice in {name}", field.span)
+                continue
+            seen.add(field.name)
+            ftype = self.resolve_type(field.type, field.name)
+            if (field.minimum is not None or field.maximum is not None) and not (
+                is_numeric(ftype) or isinstance(ftype, ListT)
+            ):
+                self.error(f"min/max apply to numbers and lists, not to {ftype}", field.span)
+            default = None
+            if field.default is not None:
+                default = self.literal_value(field.default, ftype)
+            specs.append(
+                FieldSpec(
+                    field.name,
+                    ftype,
+                    len(specs),
+                    field.optional or field.default is not None,
+                    field.minimum,
+                    field.maximum,
+                    default,
+                    field.span,
+                )
+            )
+        return StructT(name, tuple(specs))
+
+    def literal_value(self, lit: n.Number | n.String | n.Boolean, target: Type) -> Any:
+        if isinstance(lit, n.Number):
+            if target == INTEGER and lit.is_integer:
+                return int(lit.value)
+            if target == DECIMAL:
+                return lit.value
+        elif isinstance(lit, n.Boolean):
+            if target == BOOL:
+                return lit.value
+        elif isinstance(lit, n.String):
+            if is_name_like(target):
+                return normalize_text(lit.value)
+            if isinstance(target, EnumT):
+                value = target.canonical(lit.value)
+                if value is not None:
+                    return value
+                self.error(self.enum_message(lit.value, target), lit.span)
+                return target.values[0]
+            if target == DATE:
+                try:
+                    return dt.date.fromisoformat(lit.value)
+                except ValueError:
+                    pass
+        self.error(f"this value does not fit type {target}", lit.span)
+        return None
+
+    # --- declarations -----------------------------------------------------------
+
+    def run(self) -> ir.Program:
+        rs = self.ruleset
+        for decl in rs.enums:
+            if decl.name in self.enums or decl.name in SCALARS:
+                self.error(f"type '{decl.name}' is declared twice", decl.span)
+            self.enums[decl.name] = self.make_enum(decl.name, decl.values, decl.span)
+        for struct_decl in rs.structs:
+            if struct_decl.name in self.structs or struct_decl.name in self.enums:
+                self.error(f"type '{struct_decl.name}' is declared twice", struct_decl.span)
+            self.structs[struct_decl.name] = self.make_struct(struct_decl.name, struct_decl.fields, ())
+            self.struct_requires[struct_decl.name] = struct_decl.requires
+
+        params = self.check_params()
+        schemas = tuple(self.check_record(r) for r in rs.records)
+        by_name = {s.name: s for s in schemas}
+        if len(by_name) != len(schemas):
+            seen: set[str] = set()
+            for record in rs.records:
+                if record.name in seen:
+                    self.error(f"record type '{record.name}' is declared twice", record.span)
+                seen.add(record.name)
+        if not schemas:
+            self.error("the ruleset declares no record type", rs.span)
+        scores = tuple(self.check_score(s, by_name) for s in rs.scores)
+        score_targets = {s.record: s for s in rs.scores}
+        awards = tuple(self.check_award(a, by_name, score_targets) for a in rs.awards)
+        for name in self.overrides:
+            if name not in self.params:
+                self.error(
+                    f"override of unknown parameter '{name}'{_did_you_mean(name, list(self.params))}",
+                    rs.span,
+                )
+        if self.errors:
+            raise RulesetError(self.errors)
+        return ir.Program(rs.name, rs.title, rs.version, rs.source, params, schemas, scores, awards)
+
+    def check_params(self) -> tuple[ir.Param, ...]:
+        out = []
+        for param in self.ruleset.params:
+            ptype = self.resolve_type(param.type, param.name)
+            if param.name in self.params:
+                self.error(f"parameter '{param.name}' is declared twice", param.span)
+            value = self.literal_value(param.default, ptype)
+            if param.name in self.overrides:
+                value = self.override_value(param.name, self.overrides[param.name], ptype, param.span)
+            checked = ir.Param(param.name, ptype, value, param.clause, param.notes)
+            self.params[param.name] = checked
+            out.append(checked)
+        return tuple(out)
+
+    def override_value(self, name: str, raw: Any, ptype: Type, span: Span | None) -> Any:
+        try:
+            if ptype == INTEGER and not isinstance(raw, bool):
+                if isinstance(raw, str | int | Decimal) and Decimal(str(raw)) == int(Decimal(str(raw))):
+                    return int(Decimal(str(raw)))
+            elif ptype == DECIMAL and isinstance(raw, str | int | Decimal) and not isinstance(raw, bool):
+                value = Decimal(str(raw))
+                if value.is_finite():
+                    return value
+            elif ptype == BOOL and isinstance(raw, bool):
+                return raw
+            elif is_name_like(ptype) and isinstance(raw, str):
+                return normalize_text(raw)
+            elif isinstance(ptype, EnumT) and isinstance(raw, str) and ptype.canonical(raw):
+                return ptype.canonical(raw)
+            elif ptype == DATE and isinstance(raw, str | dt.date):
+                return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw)
+        except (InvalidOperation, ValueError):
+            pass
+        self.error(f"override of parameter '{name}': {raw!r} is not a {ptype}", span)
+        return None
+
+    def check_record(self, decl: n.RecordDecl) -> ir.Schema:
+        implicit = (FieldSpec("id", TEXT, 0, span=decl.span),)
+        struct = self.make_struct(decl.name, decl.fields, implicit)
+        self.structs.setdefault(decl.name, struct)
+        dated = None
+        if decl.dated is not None:
+            spec = struct.field(decl.dated)
+            if spec is None:
+                self.error(
+                    f"record {decl.name} is dated by unknown field '{decl.dated}'"
+                    f"{_did_you_mean(decl.dated, [f.name for f in struct.fields])}",
+                    decl.span,
+                )
+            elif spec.type not in (DATE, INTEGER):
+                self.error(f"a record is dated by a date (or a year as integer), not {spec.type}", decl.span)
+            else:
+                dated = spec.index
+        requires = self.check_requires(decl.requires, struct)
+        nested = []
+        for sname, sreqs in self.struct_requires.items():
+            if sreqs and self._uses_struct(struct, self.structs[sname]):
+                nested.append((self.structs[sname], self.check_requires(sreqs, self.structs[sname])))
+        return ir.Schema(decl.name, struct, dated, requires, tuple(nested))
+
+    def _uses_struct(self, struct: StructT, target: StructT) -> bool:
+        def walk(t: Type) -> bool:
+            if t is target:
+                return True
+            if isinstance(t, ListT):
+                return walk(t.item)
+            if isinstance(t, StructT):
+                return any(walk(f.type) for f in t.fields)
+            return False
+
+        return any(walk(f.type) for f in struct.fields)
+
+    def check_requires(self, requires: Sequence[n.Require], struct: StructT) -> tuple[ir.Require, ...]:
+        out = []
+        scope = _Scope((struct,))
+        for req in requires:
+            cond = self.bool_expr(req.cond, scope)
+            if struct.field(req.at[0]) is None:
+                self.error(f"'require ... at {'.'.join(req.at)}': no such field in {struct.name}", req.span)
+            out.append(ir.Require(cond, req.at, req.message))
+        return tuple(out)
+
+    def check_score(self, decl: n.Score, schemas: Mapping[str, ir.Schema]) -> ir.Score:
+        schema = schemas.get(decl.record)
+        if schema is None:
+            self.error(
+                f"score for unknown record type '{decl.record}'{_did_you_mean(decl.record, list(schemas))}",
+                decl.span,
+            )
+            schema = next(iter(schemas.values()), None)
+            if schema is None:
+                return ir.Score(decl.record, ir.Const("", NAME), (), (), ())
+        scope = _Scope((schema.struct,))
+        targets = self.path_expr(decl.to, scope, decl.span)
+        if not (is_name_like(targets.type) or (isinstance(targets.type, ListT) and is_name_like(targets.type.item))):
+            self.error(f"'score ... to' must name a unit field (name or list of name), not {targets.type}", decl.span)
+        gates = tuple(
+            ir.Gate(self.bool_expr(g.cond, scope), _source_text(g.cond.span), g.clause, g.notes) for g in decl.gates
+        )
+        groups = []
+        seen_groups: set[str] = set()
+        for group in decl.groups:
+            if group.name in seen_groups:
+                self.error(f"group '{group.name}' is declared twice", group.span)
+            seen_groups.add(group.name)
+            groups.append(self.check_group(group, scope))
+        warns = tuple(self.check_warn(w, scope) for w in decl.warns)
+        return ir.Score(decl.record, targets, gates, tuple(groups), warns)
+
+    def check_group(self, group: n.Group, scope: _Scope) -> ir.Group:
+        if group.combine not in _COMBINES:
+            self.error(
+                f"unknown combination '{group.combine}'; a group combines by " + " or ".join(_COMBINES),
+                group.span,
+            )
+        over = None
+        rule_scope = scope
+        if group.over is not None:
+            over = self.path_expr(group.over, scope, group.span)
+            if isinstance(over.type, ListT) and isinstance(over.type.item, StructT):
+                rule_scope = scope.push(over.type.item)
+            else:
+                self.error(f"'over' needs a list of structs, not {over.type}", group.span)
+        rules = []
+        labels: set[str] = set()
+        for rule in group.rules:
+            if rule.label in labels:
+                self.error(f"rule '{rule.label}' is declared twice in group {group.name}", rule.span)
+            labels.add(rule.label)
+            rules.append(self.check_rule(rule, group.name, rule_scope))
+        return ir.Group(group.name, group.combine, over, tuple(rules), group.clause, group.notes)
+
+    def check_rule(self, rule: n.Rule, group: str, scope: _Scope) -> ir.Rule:
+        cond = self.bool_expr(rule.cond, scope)
+        self.check_contradiction(rule.cond, rule.span)
+        points: ir.Expr = ir.Const(Decimal(0), DECIMAL)
+        yuan: ir.Expr = ir.Const(Decimal(0), DECIMAL)
+        seen: set[str] = set()
+        for amount in rule.amounts:
+            if amount.kind in seen:
+                self.error(f"a rule gives {amount.kind} once", amount.span)
+            seen.add(amount.kind)
+            value = self.expr(amount.value, scope)
+            if not is_numeric(value.type):
+                self.error(f"an amount must be a number, not {value.type}", amount.span)
+            if amount.kind == "points":
+                points = value
+            else:
+                yuan = value
+        return ir.Rule(f"{group}.{rule.label}", rule.label, cond, points, yuan, rule.clause, rule.notes, rule.span)
+
+    def check_warn(self, warn: n.Warn, scope: _Scope) -> ir.Warn:
+        cond = self.bool_expr(warn.cond, scope)
+        pieces: list[str | ir.Expr] = []
+        pos = 0
+        for match in _PLACEHOLDER.finditer(warn.message):
+            pieces.append(warn.message[pos : match.start()])
+            path = tuple(part.strip() for part in match.group(1).split("."))
+            if not all(path):
+                self.error(f"empty placeholder '{{{match.group(1)}}}' in the message", warn.span)
+            else:
+                pieces.append(self.path_expr(path, scope, warn.span))
+            pos = match.end()
+        pieces.append(warn.message[pos:])
+        return ir.Warn(cond, tuple(p for p in pieces if p != ""), warn.clause)
+
+    def check_award(self, decl: n.Award, schemas: Mapping[str, ir.Schema], scores: Mapping[str, n.Score]) -> ir.Award:
+        if decl.of_type is not None:
+            schema = schemas.get(decl.of_type)
+            if schema is None:
+                self.error(
+                    f"unknown record type '{decl.of_type}'{_did_you_mean(decl.of_type, list(schemas))}", decl.span
+                )
+        elif len(schemas) == 1:
+            schema = next(iter(schemas.values()))
+        else:
+            schema = None
+            self.error("this ruleset has several record types: say which with 'rank PATH of TYPE'", decl.span)
+        if decl.ties not in _TIES:
+            self.error(f"unknown tie policy '{decl.ties}'; expected " + " or ".join(_TIES), decl.span)
+        if not decl.prizes:
+            self.error("an award needs at least one prize", decl.span)
+        if schema is None:
+            return ir.Award(
+                decl.label, "", ir.Const("", NAME), False, ir.Const(0, INTEGER), None, (), "split", None, ()
+            )
+        record_scope = _Scope((schema.struct,))
+        entrants = self.path_expr(decl.rank, record_scope, decl.span)
+        if not (is_name_like(entrants.type) or (isinstance(entrants.type, ListT) and is_name_like(entrants.type.item))):
+            self.error(f"'rank' must name a name field (or a list of names), not {entrants.type}", decl.span)
+        score = scores.get(schema.name)
+        are_targets = score is not None and score.to == decl.rank
+        entrant = StructT(
+            "entrant",
+            (
+                FieldSpec("records", ListT(schema.struct), 0),
+                FieldSpec("points", DECIMAL, 1),
+                FieldSpec("yuan", DECIMAL, 2),
+            ),
+        )
+        scope = _Scope((entrant,))
+        measure = self.expr(decl.measure, scope)
+        if not is_numeric(measure.type):
+            self.error(f"an award ranks by a number, not {measure.type}", decl.span)
+        among = self.bool_expr(decl.among, scope) if decl.among is not None else None
+        return ir.Award(
+            decl.label,
+            schema.name,
+            entrants,
+            are_targets,
+            measure,
+            among,
+            decl.prizes,
+            decl.ties,
+            decl.clause,
+            decl.notes,
+        )
+
+    # --- expressions -------------------------------------------------------------
+
+    def path_expr(self, path: Sequence[str], scope: _Scope, span: Span | None) -> ir.Expr:
+        return self.expr(_path_node(path, span), scope)
+
+    def bool_expr(self, expr: n.Expr, scope: _Scope) -> ir.Expr:
+        checked = self.expr(expr, scope)
+        if checked.type not in (BOOL, NULL):
+            self.error(f"a condition must be true or false, not {checked.type}", expr.span)
+        return checked
+
+    def enum_message(self, word: str, enum: EnumT) -> str:
+        allowed = ", ".join(enum.values)
+        return f"'{word}' is not a value of {enum.name} (allowed: {allowed}){_did_you_mean(word, enum.values)}"
+
+    def enum_literal(self, expr: n.Expr, enum: EnumT) -> ir.Expr | None:
+        """Read a bare name or a string as a value of ``enum``, if it is meant as one."""
+        if isinstance(expr, n.String):
+            value = enum.canonical(expr.value)
+            if value is None:
+                self.error(self.enum_message(expr.value, enum), expr.span)
+                return ir.Const(enum.values[0], enum)
+            return ir.Const(value, enum)
+        if isinstance(expr, n.Name):
+            value = enum.canonical(expr.ident)
+            if value is not None:
+                return ir.Const(value, enum)
+        return None
+
+    def operand(self, expr: n.Expr, other: ir.Expr, scope: _Scope) -> ir.Expr:
+        """Check ``expr`` where ``other`` is the other side: enum labels resolve against it."""
+        if (
+            isinstance(other.type, EnumT)
+            and isinstance(expr, n.String | n.Name)
+            and (isinstance(expr, n.String) or (scope.lookup(expr.ident) is None and expr.ident not in self.params))
+        ):
+            literal = self.enum_literal(expr, other.type)
+            if literal is not None:
+                return literal
+            if isinstance(expr, n.Name):
+                self.error(self.enum_message(expr.ident, other.type), expr.span)
+                return ir.Const(other.type.values[0], other.type)
+        return self.expr(expr, scope)
+
+    def expr(self, expr: n.Expr, scope: _Scope) -> ir.Expr:
+        if isinstance(expr, n.Number):
+            if expr.is_integer:
+                return ir.Const(int(expr.value), INTEGER)
+            return ir.Const(expr.value, DECIMAL)
+        if isinstance(expr, n.String):
+            return ir.Const(normalize_text(expr.value), TEXT)
+        if isinstance(expr, n.Boolean):
+            return ir.Const(expr.value, BOOL)
+        if isinstance(expr, n.Null):
+            return ir.Const(None, NULL)
+        if isinstance(expr, n.Name):
+            found = scope.lookup(expr.ident)
+            if found is not None:
+                return found
+            if expr.ident in self.params:
+                param = self.params[expr.ident]
+                return ir.Const(param.value, param.type)
+            self.error(
+                f"unknown name '{expr.ident}'{_did_you_mean(expr.ident, [*scope.names(), *self.params])}",
+                expr.span,
+            )
+            return ir.Const(None, NULL)
+        if isinstance(expr, n.Attr):
+            obj = self.expr(expr.obj, scope)
+            if not isinstance(obj.type, StructT):
+                self.error(f"'.{expr.name}' needs a struct, not {obj.type}", expr.span)
+                return ir.Const(None, NULL)
+            spec = obj.type.field(expr.name)
+            if spec is None:
+                names = [f.name for f in obj.type.fields]
+                self.error(f"{obj.type.name} has no field '{expr.name}'{_did_you_mean(expr.name, names)}", expr.span)
+                return ir.Const(None, NULL)
+            return ir.GetAttr(obj, spec.index, expr.name, spec.type)
+        if isinstance(expr, n.Days):
+            inner = self.expr(expr.expr, scope)
+            if inner.type != INTEGER:
+                self.error(f"'days' counts whole days: needs an integer, not {inner.type}", expr.span)
+            return inner
+        if isinstance(expr, n.Neg):
+            inner = self.expr(expr.expr, scope)
+            if not is_numeric(inner.type):
+                self.error(f"'-' needs a number, not {inner.type}", expr.span)
+            if isinstance(inner, ir.Const) and inner.value is not None:
+                return ir.Const(-inner.value, inner.type)
+            return ir.Neg(inner, inner.type)
+        if isinstance(expr, n.Not):
+            inner = self.bool_expr(expr.expr, scope)
+            return ir.Not(inner, BOOL)
+        if isinstance(expr, n.And | n.Or):
+            op = "and" if isinstance(expr, n.And) else "or"
+            return ir.Logic(op, self.bool_expr(expr.left, scope), self.bool_expr(expr.right, scope), BOOL)
+        if isinstance(expr, n.BinOp):
+            return self.arith(expr, scope)
+        if isinstance(expr, n.Compare):
+            return self.compare(expr, scope)
+        if isinstance(expr, n.In):
+            subject = self.expr(expr.expr, scope)
+            values = []
+            for option in expr.options:
+                checked = self.operand(option, subject, scope)
+                if not isinstance(checked, ir.Const):
+                    self.error("the values after 'in' must be constants", option.span)
+                    continue
+                if not _comparable(subject.type, checked.type):
+                    self.error(f"cannot compare {subject.type} with {checked.type}", option.span)
+                values.append(checked.value)
+            return ir.InSet(subject, tuple(values), expr.negated, BOOL)
+        if isinstance(expr, n.IsNull):
+            return ir.IsNull(self.expr(expr.expr, scope), expr.negated, BOOL)
+        if isinstance(expr, n.Call):
+            return self.call(expr, scope)
+        raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
+
+    def arith(self, expr: n.BinOp, scope: _Scope) -> ir.Expr:
+        left = self.expr(expr.left, scope)
+        right = self.expr(expr.right, scope)
+        lt, rt = left.type, right.type
+        result: Type
+        if is_numeric(lt) and is_numeric(rt):
+            result = INTEGER if lt == rt == INTEGER and expr.op != "/" else DECIMAL
+        elif lt == DATE and rt == DATE and expr.op == "-":
+            result = INTEGER
+        elif lt == DATE and rt == INTEGER and expr.op in "+-":
+            result = DATE
+        elif NULL in (lt, rt):
+            result = NULL
+        else:
+            self.error(f"cannot apply '{expr.op}' to {lt} and {rt}", expr.span)
+            return ir.Const(None, NULL)
+        if isinstance(left, ir.Const) and isinstance(right, ir.Const) and result != DATE:
+            folded = _fold(expr.op, left.value, right.value)
+            if folded is not None:
+                return ir.Const(folded, result)
+        return ir.Arith(expr.op, left, right, result)
+
+    def compare(self, expr: n.Compare, scope: _Scope) -> ir.Expr:
+        if isinstance(expr.left, n.Null) or isinstance(expr.right, n.Null):
+            self.error("compare with null using 'is null' or 'is not null'", expr.span)
+            return ir.Const(None, NULL)
+        if isinstance(expr.left, n.Name | n.String) and not isinstance(expr.right, n.Name | n.String):
+            right = self.expr(expr.right, scope)
+            left = self.operand(expr.left, right, scope)
+        else:
+            left = self.expr(expr.left, scope)
+            right = self.operand(expr.right, left, scope)
+        if not _comparable(left.type, right.type):
+            self.error(f"cannot compare {left.type} with {right.type}", expr.span)
+        elif expr.op not in ("==", "!=") and not (
+            (is_numeric(left.type) and is_numeric(right.type)) or left.type == right.type == DATE
+        ):
+            self.error(f"'{expr.op}' orders numbers and dates, not {left.type}", expr.span)
+        by_name = NAME in (left.type, right.type)
+        return ir.Cmp(expr.op, left, right, BOOL, by_name)
+
+    def call(self, expr: n.Call, scope: _Scope) -> ir.Expr:
+        func = expr.func
+        if func in ("count", "any", "all"):
+            if len(expr.args) != 1:
+                self.error(f"{func}(LIST) or {func}(LIST where CONDITION) takes one list", expr.span)
+                return ir.Const(None, NULL)
+            items = self.expr(expr.args[0], scope)
+            if not isinstance(items.type, ListT):
+                self.error(f"{func}() needs a list, not {items.type}", expr.args[0].span)
+                return ir.Const(None, NULL)
+            where = None
+            if expr.where is not None:
+                item_type = items.type.item
+                if not isinstance(item_type, StructT):
+                    self.error("'where' needs a list of structs", expr.where.span)
+                    return ir.Const(None, NULL)
+                where = self.bool_expr(expr.where, scope.push(item_type))
+            elif func != "count":
+                self.error(f"{func}() needs a condition: {func}(LIST where CONDITION)", expr.span)
+            return ir.Aggregate(func, items, where, INTEGER if func == "count" else BOOL)
+        if func in ("min", "max"):
+            args = tuple(self.expr(a, scope) for a in expr.args)
+            if len(args) < 2 or not all(is_numeric(a.type) for a in args):
+                self.error(f"{func}() takes two or more numbers", expr.span)
+                return ir.Const(None, NULL)
+            result = INTEGER if all(a.type == INTEGER for a in args) else DECIMAL
+            return ir.Extreme(func, args, result)
+        known = ["count", "any", "all", "min", "max"]
+        self.error(f"unknown function '{func}'{_did_you_mean(func, known)}", expr.span)
+        return ir.Const(None, NULL)
+
+    # --- cheap contradiction check -------------------------------------------------
+
+    def check_contradiction(self, cond: n.Expr, span: Span | None) -> None:
+        """``a == X and a == Y`` with X != Y can never hold: the rule can never fire."""
+        fixed: dict[str, str] = {}
+        for part in _conjuncts(cond):
+            if isinstance(part, n.Compare) and part.op == "==":
+                key, value = _name_and_literal(part)
+                if key is None or value is None:
+                    continue
+                if key in fixed and fixed[key] != value:
+                    self.error(
+                        f"this rule can never fire: its condition asks {key} to be both '{fixed[key]}' and '{value}'",
+                        span,
+                    )
+                    return
+                fixed[key] = value
+
+
+def _conjuncts(expr: n.Expr) -> list[n.Expr]:
+    if isinstance(expr, n.And):
+        return [*_conjuncts(expr.left), *_conjuncts(expr.right)]
+    return [expr]
+
+
+def _name_and_literal(cmp: n.Compare) -> tuple[str | None, str | None]:
+    def lit(e: n.Expr) -> str | None:
+        if isinstance(e, n.String):
+            return normalize_text(e.value)
+        if isinstance(e, n.Number):
+            return str(e.value)
+        if isinstance(e, n.Name):
+            return e.ident
+        return None
+
+    if isinstance(cmp.left, n.Name):
+        return cmp.left.ident, lit(cmp.right)
+    return None, None
+
+
+def _comparable(a: Type, b: Type) -> bool:
+    if NULL in (a, b):
+        return True
+    if is_numeric(a) and is_numeric(b):
+        return True
+    if is_name_like(a) and is_name_like(b):
+        return True
+    if isinstance(a, EnumT) or isinstance(b, EnumT):
+        return a == b
+    return a == b and isinstance(a, Scalar)
+
+
+def _fold(op: str, left: Any, right: Any) -> Any:
+    if left is None or right is None:
+        return None
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    if right == 0:
+        return None  # division by zero is left to run time, which reports it
+    return Decimal(left) / Decimal(right)
+
+
+def _path_node(path: Sequence[str], span: Span | None) -> n.Expr:
+    expr: n.Expr = n.Name(path[0], span=span)
+    for part in path[1:]:
+        expr = n.Attr(expr, part, span=span)
+    return expr
+
+
+def _source_text(span: Span | None) -> str:
+    """The exact text a span covers, on one line."""
+    if span is None:
+        return ""
+    if span.end_line == span.line:
+        return span.source.line(span.line)[span.column - 1 : span.end_column - 1].strip()
+    parts = [span.source.line(span.line)[span.column - 1 :]]
+    parts += [span.source.line(n) for n in range(span.line + 1, span.end_line)]
+    parts.append(span.source.line(span.end_line)[: span.end_column - 1])
+    return " ".join(p.strip() for p in parts)
+
+
+def check_ruleset(ruleset: n.Ruleset, overrides: Mapping[str, Any] | None = None) -> ir.Program:
+    """Resolve and type-check a ruleset; raise :class:`RulesetError` with every problem."""
+    return _Checker(ruleset, overrides or {}).run()

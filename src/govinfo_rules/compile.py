@@ -1,0 +1,369 @@
+"""Typed IR to Python closures (stage 4): the fast evaluator.
+
+Entry points: :func:`compile_expr` and :class:`CompiledScore`.  Every IR node becomes
+one closure chosen when the ruleset is loaded; nothing is looked up by name while
+records are scored, and no user text is ever turned into code.
+
+Logic is three-valued (Kleene): a missing optional value is unknown (``None``); a
+comparison with an unknown value is unknown, ``false and unknown`` is false, and a
+condition that ends unknown does not hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from . import ir
+from .errors import GovinfoRulesError
+from .types import DATE, name_key
+
+Env = tuple[Any, ...]
+Fn = Callable[[Env], Any]
+
+ZERO = Decimal(0)
+
+
+class EvaluationError(GovinfoRulesError):
+    """A rule could not be computed for a record (for example a division by zero)."""
+
+
+def _field(depth: int, index: int) -> Fn:
+    if depth == 0:
+        return lambda env: env[0][index]
+    return lambda env: env[depth][index]
+
+
+def _cmp(op: str, left: Fn, right: Fn, by_name: bool) -> Fn:
+    if by_name:
+        inner_left, inner_right = left, right
+
+        def left(env: Env) -> Any:
+            v = inner_left(env)
+            return None if v is None else name_key(v)
+
+        def right(env: Env) -> Any:
+            v = inner_right(env)
+            return None if v is None else name_key(v)
+
+    if op == "==":
+
+        def eq(env: Env) -> bool | None:
+            a, b = left(env), right(env)
+            return None if a is None or b is None else a == b
+
+        return eq
+    if op == "!=":
+
+        def ne(env: Env) -> bool | None:
+            a, b = left(env), right(env)
+            return None if a is None or b is None else a != b
+
+        return ne
+    if op == "<":
+
+        def lt(env: Env) -> bool | None:
+            a, b = left(env), right(env)
+            return None if a is None or b is None else a < b
+
+        return lt
+    if op == "<=":
+
+        def le(env: Env) -> bool | None:
+            a, b = left(env), right(env)
+            return None if a is None or b is None else a <= b
+
+        return le
+    if op == ">":
+
+        def gt(env: Env) -> bool | None:
+            a, b = left(env), right(env)
+            return None if a is None or b is None else a > b
+
+        return gt
+
+    def ge(env: Env) -> bool | None:
+        a, b = left(env), right(env)
+        return None if a is None or b is None else a >= b
+
+    return ge
+
+
+def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
+    op = node.op
+    date_left = node.left.type == DATE
+    date_right = node.right.type == DATE
+
+    def run(env: Env) -> Any:
+        a, b = left(env), right(env)
+        if a is None or b is None:
+            return None
+        if date_left and date_right:
+            return (a - b).days
+        if date_left:
+            delta = dt.timedelta(days=b)
+            return a + delta if op == "+" else a - delta
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if b == 0:
+            raise EvaluationError("division by zero")
+        return Decimal(a) / Decimal(b)
+
+    return run
+
+
+def _logic(op: str, left: Fn, right: Fn) -> Fn:
+    if op == "and":
+
+        def and_(env: Env) -> bool | None:
+            a = left(env)
+            if a is False:
+                return False
+            b = right(env)
+            if b is False:
+                return False
+            return None if a is None or b is None else True
+
+        return and_
+
+    def or_(env: Env) -> bool | None:
+        a = left(env)
+        if a is True:
+            return True
+        b = right(env)
+        if b is True:
+            return True
+        return None if a is None or b is None else False
+
+    return or_
+
+
+def _aggregate(func: str, items: Fn, where: Fn | None) -> Fn:
+    if func == "count" and where is None:
+        return lambda env: len(items(env))
+    assert where is not None
+    if func == "count":
+        return lambda env: sum(1 for it in items(env) if where((it, *env)) is True)
+    if func == "any":
+        return lambda env: any(where((it, *env)) is True for it in items(env))
+    return lambda env: all(where((it, *env)) is True for it in items(env))
+
+
+def compile_expr(node: ir.Expr) -> Fn:
+    """One closure ``env -> value`` for an IR expression."""
+    if isinstance(node, ir.Const):
+        value = node.value
+        return lambda env: value
+    if isinstance(node, ir.Field):
+        return _field(node.depth, node.index)
+    if isinstance(node, ir.GetAttr):
+        obj, index = compile_expr(node.obj), node.index
+
+        def getattr_(env: Env) -> Any:
+            v = obj(env)
+            return None if v is None else v[index]
+
+        return getattr_
+    if isinstance(node, ir.Neg):
+        inner = compile_expr(node.expr)
+        return lambda env: None if (v := inner(env)) is None else -v
+    if isinstance(node, ir.Not):
+        inner = compile_expr(node.expr)
+        return lambda env: None if (v := inner(env)) is None else not v
+    if isinstance(node, ir.Arith):
+        return _arith(node, compile_expr(node.left), compile_expr(node.right))
+    if isinstance(node, ir.Cmp):
+        return _cmp(node.op, compile_expr(node.left), compile_expr(node.right), node.by_name)
+    if isinstance(node, ir.InSet):
+        inner = compile_expr(node.expr)
+        by_name = node.expr.type.__class__.__name__ == "Scalar" and str(node.expr.type) == "name"
+        values = frozenset(name_key(v) for v in node.values) if by_name else frozenset(node.values)
+        negated = node.negated
+
+        def in_set(env: Env) -> bool | None:
+            v = inner(env)
+            if v is None:
+                return None
+            return ((name_key(v) if by_name else v) in values) != negated
+
+        return in_set
+    if isinstance(node, ir.IsNull):
+        inner = compile_expr(node.expr)
+        negated = node.negated
+        return lambda env: (inner(env) is None) != negated
+    if isinstance(node, ir.Logic):
+        return _logic(node.op, compile_expr(node.left), compile_expr(node.right))
+    if isinstance(node, ir.Aggregate):
+        where = compile_expr(node.where) if node.where is not None else None
+        return _aggregate(node.func, compile_expr(node.items), where)
+    if isinstance(node, ir.Extreme):
+        args = tuple(compile_expr(a) for a in node.args)
+        pick = max if node.func == "max" else min
+
+        def extreme(env: Env) -> Any:
+            values = [a(env) for a in args]
+            return None if any(v is None for v in values) else pick(values)
+
+        return extreme
+    raise AssertionError(f"unhandled IR node {node!r}")  # pragma: no cover
+
+
+def _amount(node: ir.Expr) -> Fn:
+    """An amount as a Decimal; an unknown amount counts as zero."""
+    if isinstance(node, ir.Const):
+        value = ZERO if node.value is None else Decimal(node.value)
+        return lambda env: value
+    inner = compile_expr(node)
+    return lambda env: ZERO if (v := inner(env)) is None else Decimal(v)
+
+
+# --- scoring ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Line:
+    """One rule's contribution to a record (before it is credited to units)."""
+
+    rule: ir.Rule
+    group: ir.Group
+    points: Decimal
+    yuan: Decimal
+    item: int | None  # index in the group's `over` list, if any
+
+
+@attrs.frozen
+class Dropped:
+    """A rule that matched but did not pay: beaten inside a `highest` group."""
+
+    line: Line
+    beaten_by: Line
+
+
+@attrs.frozen
+class Outcome:
+    """What one record earned, before crediting: totals, and the trace when asked."""
+
+    targets: tuple[str, ...]
+    points: Decimal
+    yuan: Decimal
+    lines: tuple[Line, ...] | None
+    dropped: tuple[Dropped, ...] | None
+    stopped_by: ir.Gate | None
+    warnings: tuple[tuple[ir.Warn, str], ...]
+
+
+def _format_value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        from .decimals import format_decimal
+
+        return format_decimal(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ", ".join(_format_value(v) for v in value)
+    return str(value)
+
+
+class _CompiledGroup:
+    def __init__(self, group: ir.Group) -> None:
+        self.group = group
+        self.highest = group.combine == "highest"
+        self.over = compile_expr(group.over) if group.over is not None else None
+        self.rules = tuple(
+            (rule, compile_expr(rule.cond), _amount(rule.points), _amount(rule.yuan)) for rule in group.rules
+        )
+
+    def lines(self, env: Env) -> list[Line]:
+        """Every rule that matched, in item order then rule order."""
+        out: list[Line] = []
+        if self.over is None:
+            for rule, cond, points, yuan in self.rules:
+                if cond(env) is True:
+                    out.append(Line(rule, self.group, points(env), yuan(env), None))
+            return out
+        for index, item in enumerate(self.over(env)):
+            inner = (item, *env)
+            for rule, cond, points, yuan in self.rules:
+                if cond(inner) is True:
+                    out.append(Line(rule, self.group, points(inner), yuan(inner), index))
+        return out
+
+
+def pick_highest(lines: list[Line]) -> tuple[Line, list[Dropped]]:
+    """The line with the largest (points, yuan); the first one wins a tie."""
+    best = lines[0]
+    for line in lines[1:]:
+        if (line.points, line.yuan) > (best.points, best.yuan):
+            best = line
+    return best, [Dropped(line, best) for line in lines if line is not best]
+
+
+class CompiledScore:
+    """The `score` block of one record type, ready to run on validated records."""
+
+    def __init__(self, score: ir.Score) -> None:
+        self.score = score
+        self.targets = compile_expr(score.targets)
+        self.gates = tuple((gate, compile_expr(gate.cond)) for gate in score.gates)
+        self.groups = tuple(_CompiledGroup(g) for g in score.groups)
+        self.warns = tuple(
+            (warn, compile_expr(warn.cond), tuple(p if isinstance(p, str) else compile_expr(p) for p in warn.pieces))
+            for warn in score.warns
+        )
+
+    def target_names(self, values: tuple[Any, ...]) -> tuple[str, ...]:
+        found = self.targets((values,))
+        if isinstance(found, tuple):
+            return found
+        return (found,)
+
+    def run(self, values: tuple[Any, ...], *, trace: bool) -> Outcome:
+        env: Env = (values,)
+        stopped_by = None
+        for gate, cond in self.gates:
+            if cond(env) is not True:
+                stopped_by = gate
+                break
+        points = yuan = ZERO
+        kept: list[Line] = []
+        dropped: list[Dropped] = []
+        if stopped_by is None:
+            for group in self.groups:
+                lines = group.lines(env)
+                if not lines:
+                    continue
+                if group.highest:
+                    best, beaten = pick_highest(lines)
+                    lines = [best]
+                    dropped.extend(beaten)
+                for line in lines:
+                    points += line.points
+                    yuan += line.yuan
+                if trace:
+                    kept.extend(lines)
+        warnings = []
+        for warn, cond, pieces in self.warns:
+            if cond(env) is True:
+                text = "".join(p if isinstance(p, str) else _format_value(p(env)) for p in pieces)
+                warnings.append((warn, text))
+        return Outcome(
+            self.target_names(values),
+            points,
+            yuan,
+            tuple(kept) if trace else None,
+            tuple(dropped) if trace else None,
+            stopped_by,
+            tuple(warnings),
+        )

@@ -1,0 +1,120 @@
+"""Why a record got what it got: every rule with its clause, and why not more."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from . import ir
+from .decimals import format_decimal
+from .report import RecordResult, Report
+from .types import ListT, StructT
+from .validate import Record
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return str(value)
+
+
+def _money(points: Decimal, yuan: Decimal) -> str:
+    sign = "+" if points >= 0 else ""
+    return f"{sign}{format_decimal(points)} pts, ¥{format_decimal(yuan)}"
+
+
+def _cite(source: str | None) -> str:
+    return f"  § {source}" if source else ""
+
+
+def _fields(record: Record, schema: ir.Schema) -> list[str]:
+    lines = []
+    for spec in schema.struct.fields[1:]:
+        value = record.values[spec.index]
+        if isinstance(spec.type, ListT) and isinstance(spec.type.item, StructT):
+            item = spec.type.item
+            shown = ["{" + ", ".join(f"{f.name}: {_value(v[f.index])}" for f in item.fields) + "}" for v in value]
+            lines.append(f"    {spec.name}: [{', '.join(shown)}]")
+        elif value is not None:
+            lines.append(f"    {spec.name}: {_value(value)}")
+    return lines
+
+
+def explain_record(program: ir.Program, record: Record, result: RecordResult | None, report: Report) -> str:
+    """A readable account of one record's score."""
+    schema = next(s for s in program.schemas if s.name == record.type)
+    out = [f"record {record.id} ({record.type}), {record.input} line {record.line}", *_fields(record, schema)]
+    if result is None:
+        out.append("  not evaluated: outside the period")
+        return "\n".join(out) + "\n"
+    if not result.counted:
+        out.append(f"  not counted: dated after the as-of date {report.as_of.isoformat()}")
+    score = next((s for s in program.scores if s.record == record.type), None)
+    if score is None:
+        out.append("  no score block for this record type: it earns nothing itself")
+    elif result.counted:
+        out.append("")
+        for gate in score.gates:
+            passed = result.stopped_by != gate.text
+            verdict = "passed" if passed else "NOT passed: no rule below pays"
+            out.append(f"  gate {gate.text}: {verdict}{_cite(gate.clause)}")
+            if not passed:
+                out += [f"    note: {n}" for n in gate.notes]
+        trace = result.trace or ()
+        dropped = result.dropped or ()
+        first_unit = result.credits[0].unit if result.credits else None
+        for group in score.groups:
+            over = f" over {group.over.name}" if isinstance(group.over, ir.Field) else ""
+            out.append(f"  group {group.name} ({group.combine}{over}){_cite(group.clause)}")
+            fired = {t.rule for t in trace}
+            for line in trace:
+                if line.unit != first_unit or not line.rule.startswith(group.name + "."):
+                    continue
+                item = (
+                    f" [{group.over.name}[{line.item}]]"
+                    if line.item is not None and isinstance(group.over, ir.Field)
+                    else ""
+                )
+                out.append(f"    paid      {line.rule}{item}: {_money(line.points, line.yuan)}{_cite(line.source)}")
+            for drop in dropped:
+                if not drop.rule.startswith(group.name + "."):
+                    continue
+                item = (
+                    f" [{group.over.name}[{drop.item}]]"
+                    if drop.item is not None and isinstance(group.over, ir.Field)
+                    else ""
+                )
+                out.append(
+                    f"    not paid  {drop.rule}{item}: {_money(drop.points, drop.yuan)}{_cite(drop.source)}"
+                    f" — matched, but {group.combine} keeps only {drop.beaten_by}"
+                )
+            quiet = [r for r in group.rules if r.name not in fired and all(d.rule != r.name for d in dropped)]
+            if quiet:
+                out.append(
+                    "    did not match: "
+                    + ", ".join(f"{r.label} (§ {r.clause})" if r.clause else r.label for r in quiet)
+                )
+            out += [f"    note: {n}" for n in group.notes]
+            for rule in group.rules:
+                if rule.name in fired:
+                    out += [f"    note ({rule.label}): {n}" for n in rule.notes]
+    warnings = [w for w in report.warnings if w.record == record.id]
+    if warnings:
+        out.append("  warnings (never change the score):")
+        out += [f"    {w.message}{_cite(w.source)}" for w in warnings]
+    out.append("")
+    if result.credits:
+        for credit in result.credits:
+            out.append(f"  total for {credit.unit}: {_money(credit.points, credit.yuan)}")
+    else:
+        out.append("  total: nothing credited")
+    return "\n".join(out) + "\n"

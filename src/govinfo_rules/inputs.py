@@ -1,0 +1,284 @@
+"""Reading ledgers: JSON Lines, a JSON array or CSV, with the position of every value.
+
+Entry point: :func:`read_records`.  Nothing is typed here: each record comes out as
+the raw object (a dict) with its line and a way to find the line and column of any
+field, so that :mod:`.validate` can point at the exact offending value.  Numbers are
+read as ``int`` or ``Decimal``, never as binary floats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import InputError, RecordProblem, UsageError
+
+PathPart = str | int
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def loads(text: str) -> Any:
+    """JSON with exact decimals: ``1.5`` becomes ``Decimal('1.5')``; NaN is refused."""
+    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """``("adoptions", 1, "level")`` -> ``adoptions[1].level``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out or "(record)"
+
+
+def _ws(text: str, i: int) -> int:
+    match = _WS.match(text, i)
+    return match.end() if match else i
+
+
+def json_value_offset(text: str, start: int, path: Sequence[PathPart]) -> int | None:
+    """Offset of the value at ``path`` inside the JSON value starting at ``start``."""
+    try:
+        i = _ws(text, start)
+        for key in path:
+            if isinstance(key, str) and text[i] == "{":
+                i = _ws(text, i + 1)
+                while text[i] != "}":
+                    name, i = scanstring(text, i + 1)
+                    i = _ws(text, i)
+                    i = _ws(text, i + 1)  # past ':'
+                    if name == key:
+                        break
+                    _, i = _DECODER.raw_decode(text, i)
+                    i = _ws(text, i)
+                    if text[i] == ",":
+                        i = _ws(text, i + 1)
+                else:
+                    return None
+            elif isinstance(key, int) and text[i] == "[":
+                i = _ws(text, i + 1)
+                for _ in range(key):
+                    _, i = _DECODER.raw_decode(text, i)
+                    i = _ws(text, i)
+                    if text[i] != ",":
+                        return None
+                    i = _ws(text, i + 1)
+            else:
+                return None
+        return i
+    except (ValueError, IndexError):
+        return None
+
+
+@attrs.frozen(eq=False)
+class Input:
+    """One input file's text, kept to quote lines in error messages."""
+
+    name: str
+    text: str = attrs.field(repr=False)
+    lines: tuple[str, ...] = attrs.field(repr=False)
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
+
+
+@attrs.frozen(eq=False)
+class RawRecord:
+    """An untyped record as read, and where it stands in its input."""
+
+    data: Any
+    line: int
+    input: Input
+    textual: bool  # CSV: every scalar is a string, lists and structs are JSON text
+    offset: int = 0  # where the record's JSON text starts (JSON inputs)
+    cells: tuple[str, ...] = ()  # CSV: the header, to find a field's column
+
+    def locate(self, path: Sequence[PathPart]) -> tuple[int, int]:
+        """The (line, column) of the value at ``path``, or of the record's start."""
+        if self.textual:
+            if path and isinstance(path[0], str) and path[0] in self.cells:
+                return self.line, _csv_cell_column(self.input.line(self.line), self.cells.index(path[0]))
+            return self.line, 1
+        found = json_value_offset(self.input.text, self.offset, path)
+        if found is None:
+            found = self.offset
+        before = self.input.text[:found]
+        line = before.count("\n") + 1
+        return line, found - (before.rfind("\n") + 1) + 1
+
+    def problem(self, record_id: str | None, path: Sequence[PathPart], message: str) -> RecordProblem:
+        line, column = self.locate(path)
+        return RecordProblem(
+            record_id, format_path(path), message, self.input.name, line, column, self.input.line(line)
+        )
+
+
+def _csv_cell_column(line: str, index: int) -> int:
+    """The 1-based column where cell ``index`` of a CSV line starts."""
+    cell, i, quoted = 0, 0, False
+    while i < len(line) and cell < index:
+        ch = line[i]
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            cell += 1
+        i += 1
+    return i + 1
+
+
+@attrs.frozen
+class ReadResult:
+    records: tuple[RawRecord, ...]
+    problems: tuple[RecordProblem, ...]
+
+
+def detect_format(name: str, text: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".xlsx", ".xls"):
+        raise UsageError(f"{name}: Excel input is not supported yet; save the sheet as CSV")
+    return "json" if text.lstrip().startswith("[") else "jsonl"
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
+
+
+def read_records(text: str, name: str, fmt: str | None = None) -> ReadResult:
+    """Split an input text into raw records; unreadable parts become problems."""
+    source = Input(name, text, tuple(text.splitlines()))
+    fmt = fmt or detect_format(name, text)
+    if fmt == "csv":
+        return _read_csv(source)
+    if fmt == "json":
+        return _read_json(source)
+    return _read_jsonl(source)
+
+
+def _json_problem(source: Input, err: json.JSONDecodeError | ValueError, line: int, column: int) -> RecordProblem:
+    message = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
+    return RecordProblem(None, "(line)", f"not valid JSON: {message}", source.name, line, column, source.line(line))
+
+
+def _read_jsonl(source: Input) -> ReadResult:
+    records: list[RawRecord] = []
+    problems: list[RecordProblem] = []
+    offset = 0
+    for number, line in enumerate(source.text.splitlines(keepends=True), start=1):
+        start = offset
+        offset += len(line)
+        if not line.strip():
+            continue
+        try:
+            data = loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(_json_problem(source, err, number, err.colno))
+            continue
+        except ValueError as err:
+            problems.append(_json_problem(source, err, number, 1))
+            continue
+        records.append(RawRecord(data, number, source, False, start))
+    return ReadResult(tuple(records), tuple(problems))
+
+
+def _read_json(source: Input) -> ReadResult:
+    try:
+        data = loads(source.text)
+    except json.JSONDecodeError as err:
+        return ReadResult((), (_json_problem(source, err, err.lineno, err.colno),))
+    except ValueError as err:
+        return ReadResult((), (_json_problem(source, err, 1, 1),))
+    if isinstance(data, dict):
+        data = [data]
+        starts = [_ws(source.text, 0)]
+    elif isinstance(data, list):
+        starts = []
+        for index in range(len(data)):
+            found = json_value_offset(source.text, 0, [index])
+            starts.append(found if found is not None else 0)
+    else:
+        problem = RecordProblem(
+            None, "(file)", "a JSON input must be an array of records", source.name, 1, 1, source.line(1)
+        )
+        return ReadResult((), (problem,))
+    records = []
+    for item, start in zip(data, starts, strict=True):
+        line = source.text.count("\n", 0, start) + 1
+        records.append(RawRecord(item, line, source, False, start))
+    return ReadResult(tuple(records), ())
+
+
+def _read_csv(source: Input) -> ReadResult:
+    reader = csv.reader(io.StringIO(source.text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return ReadResult((), ())
+    except csv.Error as err:
+        return ReadResult(
+            (), (RecordProblem(None, "(header)", f"not valid CSV: {err}", source.name, 1, 1, source.line(1)),)
+        )
+    cells = tuple(h.strip().lstrip("\ufeff") for h in header)
+    records: list[RawRecord] = []
+    problems: list[RecordProblem] = []
+    previous_end = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            line = previous_end + 1
+            problems.append(
+                RecordProblem(None, "(row)", f"not valid CSV: {err}", source.name, line, 1, source.line(line))
+            )
+            previous_end = reader.line_num
+            continue
+        line = previous_end + 1
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(cells):
+            problems.append(
+                RecordProblem(
+                    None,
+                    "(row)",
+                    f"{len(row)} cells but the header has {len(cells)}",
+                    source.name,
+                    line,
+                    1,
+                    source.line(line),
+                )
+            )
+            continue
+        data = {key: value for key, value in zip(cells, row, strict=False) if value.strip() != ""}
+        records.append(RawRecord(data, line, source, True, 0, cells))
+    return ReadResult(tuple(records), tuple(problems))

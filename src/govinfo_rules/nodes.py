@@ -1,0 +1,307 @@
+"""The ruleset AST: frozen, slotted attrs classes, each with a span excluded from equality.
+
+Built from the parse tree by :mod:`govinfo_rules.build`; nothing downstream ever sees
+the parse tree.  Names are still unresolved here (see :mod:`govinfo_rules.check`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from .source import Span
+
+
+def _span() -> Span | None:
+    return attrs.field(default=None, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+
+
+# --- expressions ---------------------------------------------------------------
+
+
+@attrs.frozen
+class Number:
+    value: Decimal
+    is_integer: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class String:
+    value: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Boolean:
+    value: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Null:
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Name:
+    ident: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Attr:
+    obj: Expr
+    name: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Days:
+    """``N days``: a count of days, readable sugar over an integer."""
+
+    expr: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Neg:
+    expr: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class BinOp:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Compare:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class In:
+    expr: Expr
+    options: tuple[Expr, ...]
+    negated: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class IsNull:
+    expr: Expr
+    negated: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Not:
+    expr: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class And:
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Or:
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Call:
+    func: str
+    args: tuple[Expr, ...]
+    where: Expr | None
+    span: Span | None = _span()
+
+
+Expr = (
+    Number | String | Boolean | Null | Name | Attr | Days | Neg | BinOp | Compare | In | IsNull | Not | And | Or | Call
+)
+
+
+# --- types and schemas ---------------------------------------------------------
+
+
+@attrs.frozen
+class EnumValue:
+    label: str
+    aliases: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TypeRef:
+    name: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class ListType:
+    item: TypeExpr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class EnumType:
+    values: tuple[EnumValue, ...]
+    span: Span | None = _span()
+
+
+TypeExpr = TypeRef | ListType | EnumType
+
+
+@attrs.frozen
+class Field:
+    name: str
+    type: TypeExpr
+    optional: bool
+    minimum: Decimal | None
+    maximum: Decimal | None
+    default: Number | String | Boolean | None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Require:
+    cond: Expr
+    at: tuple[str, ...]
+    message: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class EnumDecl:
+    name: str
+    values: tuple[EnumValue, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class StructDecl:
+    name: str
+    fields: tuple[Field, ...]
+    requires: tuple[Require, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class RecordDecl:
+    name: str
+    dated: str | None
+    fields: tuple[Field, ...]
+    requires: tuple[Require, ...]
+    span: Span | None = _span()
+
+
+# --- scoring -----------------------------------------------------------------
+
+
+@attrs.frozen
+class Param:
+    name: str
+    type: TypeExpr
+    default: Number | String | Boolean
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Amount:
+    """``+0.5 pts`` or ``¥100``: the value is an expression, usually a number."""
+
+    kind: str  # "points" | "yuan"
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Rule:
+    label: str
+    cond: Expr
+    amounts: tuple[Amount, ...]
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Group:
+    name: str
+    combine: str
+    over: tuple[str, ...] | None
+    rules: tuple[Rule, ...]
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Gate:
+    cond: Expr
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Warn:
+    cond: Expr
+    message: str
+    clause: str | None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Score:
+    record: str
+    to: tuple[str, ...]
+    gates: tuple[Gate, ...]
+    groups: tuple[Group, ...]
+    warns: tuple[Warn, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Award:
+    label: str
+    rank: tuple[str, ...]
+    of_type: str | None
+    measure: Expr
+    among: Expr | None
+    prizes: tuple[Decimal, ...]
+    ties: str
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Ruleset:
+    name: str
+    title: str | None
+    version: str | None
+    source: str | None
+    params: tuple[Param, ...]
+    enums: tuple[EnumDecl, ...]
+    structs: tuple[StructDecl, ...]
+    records: tuple[RecordDecl, ...]
+    scores: tuple[Score, ...]
+    awards: tuple[Award, ...]
+    span: Span | None = _span()

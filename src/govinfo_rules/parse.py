@@ -1,0 +1,102 @@
+"""Text to parse tree (stage 1): the Lark grammar, loaded once, and syntax errors.
+
+Entry point: :func:`parse_tree`.  The tree is only handed to :mod:`.build`; syntax
+errors become :class:`RulesetSyntaxError` with a hand-written message for the common
+mistakes and the expected tokens in words otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .errors import Diagnostic, RulesetSyntaxError
+from .resources import grammar_path
+from .source import SourceText, Span
+
+# What to call each terminal in a message; keywords are shown as themselves.
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": 'a "string"',
+    "CLAUSE": "a clause citation such as § 三(一)1",
+    "YUAN": "¥",
+    "SIGN": "+ or -",
+    "COMP": "a comparison (==, !=, <, <=, >, >=)",
+    "ADD_OP": "+ or -",
+    "MUL_OP": "* or /",
+    "$END": "the end of the file",
+}
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    return lark.Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def _describe(name: str) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
+    try:
+        pattern = _parser().get_terminal(name).pattern
+    except KeyError:
+        return name
+    return f"'{pattern.value}'" if pattern.type == "str" else name
+
+
+def _expected(names: set[str]) -> str:
+    words = sorted({_describe(n) for n in names if not n.startswith("__")})
+    if len(words) > 8:
+        words = [*words[:8], "..."]
+    return ", ".join(words)
+
+
+def _message(err: UnexpectedInput, source: SourceText) -> str:
+    if isinstance(err, UnexpectedCharacters):
+        pos = err.pos_in_stream or 0
+        char = source.text[pos] if pos < len(source.text) else ""
+        if char == '"':
+            return 'unterminated string: a string must end with " on the same line'
+        if char in "（）":
+            return f"full-width '{char}' in a name: quote values with brackets, e.g. \"动态汇报(成效类)\""
+        return f"unexpected character '{char}'"
+    if isinstance(err, UnexpectedEOF):
+        return f"unexpected end of file; expected {_expected(set(err.expected))}"
+    if not isinstance(err, UnexpectedToken):
+        return "syntax error"
+    token = err.token
+    expected = set(err.expected)
+    shown = "end of file" if token.type == "$END" else f"'{token.value}'"
+    if "PTS" in expected and token.type != "PTS":
+        return f"unexpected {shown}: a points amount needs the unit 'pts', e.g. +3 pts"
+    if expected == {"EQUAL"} or ("__ANON_0" in expected and token.value == "="):
+        return f"unexpected {shown}: use '==' to compare"
+    if token.value == "=" and "COMP" in expected:
+        return "unexpected '=': use '==' to compare"
+    if any(_describe(n) == "'=>'" for n in expected) and token.type != "$END":
+        return f"unexpected {shown}: a rule is `rule NAME: CONDITION => AMOUNTS`, '=>' is missing"
+    return f"unexpected {shown}; expected {_expected(expected)}"
+
+
+def parse_tree(source: SourceText) -> lark.Tree[lark.Token]:
+    """Parse a ruleset text; raise :class:`RulesetSyntaxError` at the first mistake."""
+    try:
+        return _parser().parse(source.text)
+    except UnexpectedInput as err:
+        line, column = err.line, err.column
+        if line is None or line < 1:  # end of input: point just past the last character
+            line, column = source.position(len(source.text.rstrip()))
+            column += 1
+        length = 1
+        if isinstance(err, UnexpectedToken) and err.token.type != "$END":
+            length = max(len(str(err.token.value)), 1)
+        span = Span(source, line, column, line, column + length)
+        raise RulesetSyntaxError([Diagnostic(_message(err, source), span)]) from None

@@ -1,0 +1,86 @@
+"""A report as text for people: aligned columns that stay aligned under CJK text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .decimals import format_decimal
+from .report import Report
+from .source import display_width
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(width - display_width(text), 0)
+    return gap + text if right else text + gap
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
+    """Rows under headers, each column as wide as its widest cell."""
+    widths = [max([display_width(h), *(display_width(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_pad(h, w, a) for h, w, a in zip(headers, widths, right, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(_pad(c, w, a) for c, w, a in zip(row, widths, right, strict=True)).rstrip())
+    return lines
+
+
+def render_table(report: Report) -> str:
+    counted = sum(1 for r in report.records if r.counted)
+    head = f"{report.title or report.ruleset} ({report.ruleset} {report.version or ''})".replace(" )", ")")
+    out = [
+        head,
+        f"period: {report.period or 'all records'} · as of {report.as_of.isoformat()} · "
+        f"{counted} record(s) scored, {len(report.rejected)} rejected",
+        "",
+    ]
+    has_tier = any(u.tier for u in report.units)
+    headers = ["rank", "unit", "points", "yuan", "records"] + (["tier"] if has_tier else [])
+    rows = []
+    for unit in report.units:
+        row = [
+            "—" if unit.rank is None else str(unit.rank),
+            unit.unit,
+            format_decimal(unit.points),
+            format_decimal(unit.yuan),
+            str(unit.records),
+        ]
+        if has_tier:
+            row.append(unit.tier or "")
+        rows.append(row)
+    out += table(headers, rows, [True, False, True, True, True, False][: len(headers)])
+    if report.awards:
+        out += ["", "Awards"]
+        award_rows = [[a.award, str(a.rank), a.winner, format_decimal(a.yuan)] for a in report.awards]
+        out += table(["award", "rank", "winner", "yuan"], award_rows, [False, True, False, True])
+    if report.warnings:
+        out += ["", f"Warnings ({len(report.warnings)})"]
+        for warning in report.warnings:
+            who = f"{warning.record}: " if warning.record else ""
+            where = f"  § {warning.source}" if warning.source else ""
+            out.append(f"  {who}{warning.message}{where}")
+    if report.rejected:
+        out += ["", f"Rejected ({len(report.rejected)})"]
+        for rejected in report.rejected:
+            out.append(f"  line {rejected.line}: record {rejected.record}: {rejected.field}: {rejected.message}")
+    return "\n".join(out) + "\n"
+
+
+def render_csv_units(report: Report) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["rank", "unit", "points", "yuan", "tier", "records"])
+    for unit in report.units:
+        writer.writerow(
+            [
+                "" if unit.rank is None else unit.rank,
+                unit.unit,
+                format_decimal(unit.points),
+                format_decimal(unit.yuan),
+                unit.tier or "",
+                unit.records,
+            ]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,221 @@
+"""The result of an evaluation, as data, and its JSON form (the contract's shape).
+
+A :class:`Report` is what :meth:`Ruleset.evaluate` returns; renderers (JSON, the
+table, ``explain``) only read it.  Points and yuan stay ``Decimal`` here and become
+JSON strings holding exact decimals in :meth:`Report.to_json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .decimals import format_decimal
+
+
+@attrs.frozen
+class Credit:
+    unit: str
+    points: Decimal
+    yuan: Decimal
+
+
+@attrs.frozen
+class TraceLine:
+    """One rule's payment to one unit, with the clause that pays it."""
+
+    rule: str
+    unit: str
+    points: Decimal
+    yuan: Decimal
+    source: str | None
+    notes: tuple[str, ...] = ()
+    item: int | None = None  # index in the list the group ran over, if any
+
+
+@attrs.frozen
+class DroppedLine:
+    """A rule that matched but was not paid (beaten in a `highest` group)."""
+
+    rule: str
+    points: Decimal
+    yuan: Decimal
+    source: str | None
+    beaten_by: str
+    item: int | None = None
+
+
+@attrs.frozen
+class RecordResult:
+    id: str
+    type: str
+    credits: tuple[Credit, ...]
+    trace: tuple[TraceLine, ...] | None
+    dropped: tuple[DroppedLine, ...] | None = None
+    stopped_by: str | None = None  # the gate that stopped the record, as written
+    stopped_source: str | None = None
+    counted: bool = True  # False: dated after as_of
+
+    @property
+    def points(self) -> Decimal:
+        return sum((c.points for c in self.credits), Decimal(0))
+
+    @property
+    def yuan(self) -> Decimal:
+        return sum((c.yuan for c in self.credits), Decimal(0))
+
+
+@attrs.frozen
+class UnitResult:
+    unit: str
+    rank: int | None
+    points: Decimal
+    yuan: Decimal
+    tier: str | None = None
+    records: int = 0
+
+
+@attrs.frozen
+class AwardResult:
+    award: str
+    rank: int
+    winner: str
+    yuan: Decimal
+    measure: Any = None
+    source: str | None = None
+
+
+@attrs.frozen
+class Warning:
+    record: str | None
+    message: str
+    source: str | None = None
+
+
+@attrs.frozen
+class Rejected:
+    record: str | None
+    field: str
+    message: str
+    line: int = 0
+
+
+def natural_key(text: str | None) -> tuple[Any, ...]:
+    """``W-2`` before ``W-10``: digit runs compare as numbers."""
+    if text is None:
+        return ((2, ""),)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
+
+
+def _num(value: Decimal) -> str:
+    return format_decimal(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _num(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value
+    return str(value)
+
+
+@attrs.frozen
+class Report:
+    ruleset: str
+    version: str | None
+    as_of: dt.date
+    period: str | None
+    records: tuple[RecordResult, ...]
+    units: tuple[UnitResult, ...]
+    awards: tuple[AwardResult, ...]
+    warnings: tuple[Warning, ...]
+    rejected: tuple[Rejected, ...] = ()
+    title: str | None = None
+
+    def record(self, record_id: str) -> RecordResult:
+        """The result of one record; ``KeyError`` when it was not evaluated."""
+        for result in self.records:
+            if result.id == record_id:
+                return result
+        raise KeyError(record_id)
+
+    def unit(self, name: str) -> UnitResult:
+        from .types import name_key
+
+        key = name_key(name)
+        for result in self.units:
+            if name_key(result.unit) == key:
+                return result
+        raise KeyError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON object: numbers as strings holding exact decimals."""
+        return {
+            "ruleset": {"name": self.ruleset, "version": self.version},
+            "as_of": self.as_of.isoformat(),
+            "period": self.period,
+            "records": [_record_json(r) for r in self.records],
+            "units": [
+                {
+                    "unit": u.unit,
+                    "rank": u.rank,
+                    "points": _num(u.points),
+                    "yuan": _num(u.yuan),
+                    "tier": u.tier,
+                }
+                for u in self.units
+            ],
+            "awards": [
+                {
+                    "award": a.award,
+                    "rank": a.rank,
+                    "winner": a.winner,
+                    "yuan": _num(a.yuan),
+                    "measure": _json_value(a.measure),
+                    "source": a.source,
+                }
+                for a in self.awards
+            ],
+            "warnings": [{"record": w.record, "message": w.message, "source": w.source} for w in self.warnings],
+            "rejected": [
+                {"record": r.record, "field": r.field, "message": r.message, "line": r.line} for r in self.rejected
+            ],
+        }
+
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _record_json(result: RecordResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": result.id,
+        "type": result.type,
+        "credits": [{"unit": c.unit, "points": _num(c.points), "yuan": _num(c.yuan)} for c in result.credits],
+        "trace": [
+            {"rule": t.rule, "unit": t.unit, "points": _num(t.points), "yuan": _num(t.yuan), "source": t.source}
+            for t in result.trace or ()
+        ],
+    }
+    if result.dropped:
+        out["not_applied"] = [
+            {
+                "rule": d.rule,
+                "points": _num(d.points),
+                "yuan": _num(d.yuan),
+                "source": d.source,
+                "beaten_by": d.beaten_by,
+            }
+            for d in result.dropped
+        ]
+    if result.stopped_by is not None:
+        out["stopped_by"] = {"gate": result.stopped_by, "source": result.stopped_source}
+    if not result.counted:
+        out["counted"] = False
+    return out

@@ -1,0 +1,177 @@
+"""The public :class:`Ruleset`: a checked, compiled ruleset ready to score records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import ir
+from .build import build_ruleset
+from .check import check_ruleset
+from .compile import CompiledScore
+from .errors import Diagnostic, RecordError, RulesetError, UsageError
+from .evaluate import evaluate
+from .inputs import Input, RawRecord, read_records, read_text
+from .parse import parse_tree
+from .periods import Period, parse_date
+from .report import Report
+from .resources import bundled_rulesets
+from .source import SourceText, Span
+from .validate import Record, Validated, Validator
+
+
+class Ruleset:
+    """A ruleset compiled from the policy language.
+
+    Build one with :func:`load_ruleset` or :func:`compile_ruleset`; score records with
+    :meth:`evaluate`.
+    """
+
+    def __init__(self, program: ir.Program, source: SourceText) -> None:
+        self.program = program
+        self.source = source
+        self._validator = Validator(program)
+        self._scores = {s.record: CompiledScore(s) for s in program.scores}
+
+    @property
+    def name(self) -> str:
+        return self.program.name
+
+    @property
+    def version(self) -> str | None:
+        return self.program.version
+
+    @property
+    def title(self) -> str | None:
+        return self.program.title
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Parameter values in force (defaults with any overrides applied)."""
+        return {p.name: p.value for p in self.program.params}
+
+    def summary(self) -> str:
+        rules = sum(len(g.rules) for s in self.program.scores for g in s.groups)
+        return (
+            f"{self.name} {self.version or ''}".strip()
+            + f": ok — {len(self.program.schemas)} record type(s), {rules} rule(s), "
+            f"{sum(len(s.warns) for s in self.program.scores)} warning check(s), "
+            f"{len(self.program.awards)} award(s), {len(self.program.params)} parameter(s)"
+        )
+
+    # --- records --------------------------------------------------------------------
+
+    def validate_raw(self, raws: Iterable[RawRecord]) -> Validated:
+        """Type raw records; problems are returned, not raised."""
+        return self._validator.validate(raws)
+
+    def validate(self, records: Iterable[Mapping[str, Any]], *, name: str = "<records>") -> list[Record]:
+        """Type and check plain dicts; raise :class:`RecordError` listing every problem."""
+        source = Input(name, "", ())
+        raws = [RawRecord(dict(r) if isinstance(r, Mapping) else r, i, source, False) for i, r in enumerate(records, 1)]
+        result = self._validator.validate(raws)
+        if result.problems:
+            raise RecordError(result.problems)
+        return list(result.records)
+
+    def read(self, path: str | Path, *, fmt: str | None = None) -> Validated:
+        """Read and type a ledger file (JSON Lines, JSON or CSV); problems are returned."""
+        path = Path(path)
+        text = read_text(path)
+        read = read_records(text, str(path), fmt)
+        validated = self._validator.validate(read.records)
+        return Validated(validated.records, validated.warnings, read.problems + validated.problems)
+
+    # --- scoring ----------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        records: Iterable[Record | Mapping[str, Any]],
+        *,
+        as_of: dt.date | str | None = None,
+        period: Period | str | None = None,
+        trace: bool = True,
+    ) -> Report:
+        """Score records and return the :class:`Report`.
+
+        ``records`` are validated :class:`Record` objects (from :meth:`validate` or
+        :meth:`read`) or plain dicts, which are validated first (:class:`RecordError`
+        lists every bad one).  ``as_of`` defaults to today; ``period`` (``"2024"``,
+        ``"2024-Q3"``, ``"2024-03"``) to every record.
+        """
+        items = list(records)
+        warnings: tuple[tuple[str, str], ...] = ()
+        if any(not isinstance(r, Record) for r in items):
+            source = Input("<records>", "", ())
+            raws = [RawRecord(r, i, source, False) for i, r in enumerate(items, 1) if not isinstance(r, Record)]
+            result = self._validator.validate(raws)
+            if result.problems:
+                raise RecordError(result.problems)
+            typed = [r for r in items if isinstance(r, Record)] + list(result.records)
+            warnings = result.warnings
+        else:
+            typed = [r for r in items if isinstance(r, Record)]
+        return self.evaluate_validated(typed, as_of=as_of, period=period, trace=trace, warnings=warnings)
+
+    def evaluate_validated(
+        self,
+        records: Iterable[Record],
+        *,
+        as_of: dt.date | str | None = None,
+        period: Period | str | None = None,
+        trace: bool = True,
+        warnings: Iterable[tuple[str, str]] = (),
+    ) -> Report:
+        day = as_of if isinstance(as_of, dt.date) else parse_date(as_of) if as_of else dt.date.today()
+        chosen = Period.parse(period) if isinstance(period, str) else period
+        return evaluate(
+            self.program,
+            self._scores,
+            list(records),
+            as_of=day,
+            period=chosen,
+            trace=trace,
+            extra_warnings=tuple(warnings),
+        )
+
+
+def compile_ruleset(source: str, *, filename: str = "<ruleset>", overrides: Mapping[str, Any] | None = None) -> Ruleset:
+    """Parse, check and compile ruleset text.
+
+    Raises :class:`RulesetSyntaxError` or :class:`RulesetError`, each holding every
+    problem found with its ``file:line:col``.
+    """
+    text = SourceText(filename, source)
+    program = check_ruleset(build_ruleset(parse_tree(text), text), overrides)
+    return Ruleset(program, text)
+
+
+def load_ruleset(name_or_path: str | Path, *, overrides: Mapping[str, Any] | None = None) -> Ruleset:
+    """A bundled ruleset by name (``"wenzhou"``) or a ruleset file by path."""
+    bundled = bundled_rulesets()
+    if isinstance(name_or_path, str) and name_or_path in bundled:
+        path = bundled[name_or_path]
+        shown = f"rulesets/{path.name}"
+    else:
+        path = Path(name_or_path)
+        shown = str(name_or_path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        known = ", ".join(bundled)
+        reason = "no such file" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
+        here = Span(SourceText(shown, ""), 1, 1, 1, 1)
+        raise RulesetError(
+            [Diagnostic(f"cannot read ruleset '{shown}': {reason} (bundled rulesets: {known})", here)]
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        here = Span(SourceText(shown, ""), 1, 1, 1, 1)
+        raise RulesetError([Diagnostic(f"ruleset '{shown}' is not UTF-8 text (byte {err.start})", here)]) from None
+    return compile_ruleset(text, filename=shown, overrides=overrides)
+
+
+__all__ = ["Ruleset", "UsageError", "compile_ruleset", "load_ruleset"]

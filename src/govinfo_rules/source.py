@@ -1,0 +1,70 @@
+"""Source texts and spans: where a ruleset construct or an input value came from.
+
+A :class:`Span` points into a :class:`SourceText`; both are immutable.  Columns are
+1-based character counts (what an editor shows), while carets under an excerpt are
+placed by display width so that they line up under CJK text in a terminal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import attrs
+
+
+@attrs.frozen(eq=False)
+class SourceText:
+    """A named text (a ruleset file, an input file) whose lines diagnostics quote."""
+
+    name: str
+    text: str = attrs.field(repr=False)
+    _lines: tuple[str, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_lines", tuple(self.text.splitlines()))
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (1-based) without its line ending, or ``""`` past the end."""
+        if 1 <= number <= len(self._lines):
+            return self._lines[number - 1]
+        return ""
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The (line, column) of a character offset, both 1-based."""
+        before = self.text[:offset]
+        line = before.count("\n") + 1
+        column = offset - (before.rfind("\n") + 1) + 1
+        return line, column
+
+
+@attrs.frozen(eq=False, repr=False)
+class Span:
+    """A range of a source text; never part of node equality."""
+
+    source: SourceText
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @property
+    def filename(self) -> str:
+        return self.source.name
+
+    def __str__(self) -> str:
+        return f"{self.source.name}:{self.line}:{self.column}"
+
+    __repr__ = __str__
+
+
+def display_width(text: str) -> int:
+    """Terminal columns taken by ``text``: wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def caret_excerpt(line_text: str, column: int, length: int = 1) -> str:
+    """Two lines: the quoted source line and a caret under ``column`` (1-based)."""
+    shown = line_text.replace("\t", " ")
+    pad = display_width(shown[: max(column - 1, 0)])
+    under = max(display_width(shown[column - 1 : column - 1 + max(length, 1)]), 1)
+    return f"    {shown}\n    {' ' * pad}{'^' * under}"

@@ -1,0 +1,327 @@
+"""Raw records to typed records (the input stage), against the ruleset's own schema.
+
+Entry point: :class:`Validator`.  Every problem of every record is collected; a caller
+gets either all records typed or a :class:`RecordError` naming each bad value.
+Text is NFKC-normalised and trimmed; enum spellings and aliases become the canonical
+label; JSON numbers arrive as ``int``/``Decimal`` and are never floats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from . import ir
+from .check import suggest
+from .compile import compile_expr
+from .errors import RecordError, RecordProblem
+from .inputs import PathPart, RawRecord, loads
+from .types import (
+    BOOL,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    NAME,
+    TEXT,
+    EnumT,
+    ListT,
+    StructT,
+    Type,
+    normalize_text,
+)
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"true", "是", "1", "yes", "y"}
+_FALSE = {"false", "否", "0", "no", "n"}
+
+
+@attrs.frozen(eq=False)
+class Record:
+    """A validated record: its id, its record type and its field values in schema order."""
+
+    id: str
+    type: str
+    values: tuple[Any, ...]
+    line: int = 0
+    input: str = ""
+
+
+@attrs.frozen
+class Validated:
+    records: tuple[Record, ...]
+    warnings: tuple[tuple[str, str], ...]  # (record id, message)
+    problems: tuple[RecordProblem, ...]
+
+
+class _Bad(Exception):
+    pass
+
+
+_MISSING = object()
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return str(value)
+
+
+class _RecordCheck:
+    """Validation state of one record: its problems, collected as they are found."""
+
+    def __init__(self, raw: RawRecord, record_id: str | None) -> None:
+        self.raw = raw
+        self.record_id = record_id
+        self.problems: list[RecordProblem] = []
+        self.warnings: list[str] = []
+
+    def bad(self, path: Sequence[PathPart], message: str) -> None:
+        self.problems.append(self.raw.problem(self.record_id, path, message))
+
+
+class Validator:
+    """Types raw records by the schemas of a checked program."""
+
+    def __init__(self, program: ir.Program) -> None:
+        self.schemas = {s.name: s for s in program.schemas}
+        self.requires: dict[int, list[tuple[Callable[..., Any], tuple[str, ...], str]]] = {}
+        for schema in program.schemas:
+            self.requires[id(schema.struct)] = [(compile_expr(r.cond), r.at, r.message) for r in schema.requires]
+            for struct, reqs in schema.struct_requires:
+                self.requires.setdefault(id(struct), [(compile_expr(r.cond), r.at, r.message) for r in reqs])
+
+    # --- one value ------------------------------------------------------------------
+
+    def convert(self, value: Any, ftype: Type, path: tuple[PathPart, ...], textual: bool, check: _RecordCheck) -> Any:
+        """The typed value, or ``_MISSING`` after recording a problem."""
+        if ftype in (TEXT, NAME):
+            if isinstance(value, str):
+                return normalize_text(value)
+            if isinstance(value, int | Decimal) and not isinstance(value, bool):
+                return normalize_text(str(value))
+            check.bad(path, f"expected text, got {_describe(value)}")
+        elif ftype == INTEGER:
+            number = self._number(value, textual)
+            if number is not None and number == number.to_integral_value():
+                return int(number)
+            check.bad(path, f"expected a whole number, got {_describe(value)}")
+        elif ftype == DECIMAL:
+            number = self._number(value, True)
+            if number is not None:
+                return number
+            check.bad(path, f"expected a decimal number, got {_describe(value)}")
+        elif ftype == BOOL:
+            if isinstance(value, bool):
+                return value
+            if textual and isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+                return value.strip().lower() in _TRUE
+            check.bad(path, f"expected true or false, got {_describe(value)}")
+        elif ftype == DATE:
+            if isinstance(value, str) and _DATE.match(value.strip()):
+                try:
+                    return dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    check.bad(path, f"no such date: {_describe(value)}")
+                    return _MISSING
+            check.bad(path, f"expected a date YYYY-MM-DD, got {_describe(value)}")
+        elif isinstance(ftype, EnumT):
+            if isinstance(value, str):
+                canonical = ftype.canonical(value)
+                if canonical is not None:
+                    return canonical
+                word = normalize_text(value)
+                allowed = ", ".join(ftype.values)
+                hint = suggest(word, ftype.values)
+                check.bad(path, f"unknown value '{word}'; allowed: {allowed}; did you mean '{hint}'?")
+            else:
+                check.bad(path, f"expected one of {', '.join(ftype.values)}, got {_describe(value)}")
+        elif isinstance(ftype, ListT):
+            if textual and isinstance(value, str):
+                value = self._json_cell(value, path, check)
+                if value is _MISSING:
+                    return _MISSING
+            if not isinstance(value, list):
+                check.bad(path, f"expected a list, got {_describe(value)}")
+                return _MISSING
+            items = [self.convert(item, ftype.item, (*path, i), False, check) for i, item in enumerate(value)]
+            if any(item is _MISSING for item in items):
+                return _MISSING
+            return tuple(items)
+        elif isinstance(ftype, StructT):
+            if textual and isinstance(value, str):
+                value = self._json_cell(value, path, check)
+                if value is _MISSING:
+                    return _MISSING
+            if not isinstance(value, dict):
+                check.bad(
+                    path,
+                    f"expected an object with fields {', '.join(f.name for f in ftype.fields)}, got {_describe(value)}",
+                )
+                return _MISSING
+            return self.struct(value, ftype, path, False, check)
+        return _MISSING
+
+    @staticmethod
+    def _number(value: Any, allow_string: bool) -> Decimal | None:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return Decimal(value)
+        if isinstance(value, Decimal):
+            return value if value.is_finite() else None
+        if allow_string and isinstance(value, str):
+            text = normalize_text(value)
+            if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+                try:
+                    return Decimal(text)
+                except InvalidOperation:
+                    return None
+        return None
+
+    @staticmethod
+    def _json_cell(text: str, path: tuple[PathPart, ...], check: _RecordCheck) -> Any:
+        try:
+            return loads(text)
+        except ValueError as err:
+            check.bad(path, f"not valid JSON in the cell: {err}")
+            return _MISSING
+
+    def struct(
+        self, data: dict[str, Any], struct: StructT, path: tuple[PathPart, ...], textual: bool, check: _RecordCheck
+    ) -> Any:
+        values: list[Any] = []
+        failed = False
+        known = {f.name for f in struct.fields}
+        for spec in struct.fields:
+            fpath = (*path, spec.name)
+            raw = data.get(spec.name, _MISSING)
+            if raw is _MISSING or raw is None:
+                if isinstance(spec.type, ListT) and raw is _MISSING:
+                    value: Any = ()
+                elif spec.optional:
+                    value = spec.default
+                else:
+                    check.bad(fpath, "missing required field" if raw is _MISSING else "required field is null")
+                    failed = True
+                    values.append(None)
+                    continue
+            else:
+                value = self.convert(raw, spec.type, fpath, textual, check)
+                if value is _MISSING:
+                    failed = True
+                    values.append(None)
+                    continue
+                if not self._in_bounds(value, spec, fpath, check):
+                    failed = True
+            values.append(value)
+        for key in data:
+            if key not in known and not (not path and key == "type"):
+                hint = suggest(key, sorted(known))
+                where = ".".join(str(p) for p in (*path, key))
+                check.warnings.append(
+                    f"unknown field '{where}' ignored" + (f"; did you mean '{hint}'?" if hint else "")
+                )
+        if failed:
+            return _MISSING
+        result = tuple(values)
+        for cond, at, message in self.requires.get(id(struct), ()):
+            if cond((result,)) is False:
+                check.bad((*path, *at), message)
+                failed = True
+        return _MISSING if failed else result
+
+    @staticmethod
+    def _in_bounds(value: Any, spec: Any, path: tuple[PathPart, ...], check: _RecordCheck) -> bool:
+        measure = len(value) if isinstance(value, tuple) else value
+        what = "items" if isinstance(value, tuple) else "value"
+        if spec.minimum is not None and measure < spec.minimum:
+            if isinstance(value, tuple):
+                check.bad(path, f"needs at least {spec.minimum} item(s), got {measure}")
+            else:
+                check.bad(path, f"{what} {measure} is below the minimum {spec.minimum}")
+            return False
+        if spec.maximum is not None and measure > spec.maximum:
+            if isinstance(value, tuple):
+                check.bad(path, f"takes at most {spec.maximum} item(s), got {measure}")
+            else:
+                check.bad(path, f"{what} {measure} is above the maximum {spec.maximum}")
+            return False
+        return True
+
+    # --- records ------------------------------------------------------------------------
+
+    def validate(self, raws: Iterable[RawRecord]) -> Validated:
+        records: list[Record] = []
+        problems: list[RecordProblem] = []
+        warnings: list[tuple[str, str]] = []
+        first_seen: dict[str, int] = {}
+        only = next(iter(self.schemas.values())) if len(self.schemas) == 1 else None
+        for raw in raws:
+            data = raw.data
+            if not isinstance(data, dict):
+                problems.append(raw.problem(None, (), f"a record must be a JSON object, got {_describe(data)}"))
+                continue
+            record_id = self._record_id(data)
+            check = _RecordCheck(raw, record_id)
+            if record_id is None:
+                check.bad(
+                    ("id",),
+                    "missing required field"
+                    if "id" not in data
+                    else f"expected a non-empty id, got {_describe(data.get('id'))}",
+                )
+            elif record_id in first_seen:
+                check.bad(("id",), f"duplicate id '{record_id}' (first on line {first_seen[record_id]})")
+            else:
+                first_seen[record_id] = raw.line
+            schema = self._schema(data, only, check)
+            if schema is not None:
+                values = self.struct(data, schema.struct, (), raw.textual, check)
+                if values is not _MISSING and not check.problems:
+                    records.append(Record(record_id or "", schema.name, values, raw.line, raw.input.name))
+            problems.extend(check.problems)
+            warnings.extend((record_id or "?", w) for w in check.warnings)
+        return Validated(tuple(records), tuple(warnings), tuple(problems))
+
+    @staticmethod
+    def _record_id(data: dict[str, Any]) -> str | None:
+        value = data.get("id")
+        if isinstance(value, str) and value.strip():
+            return normalize_text(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return None
+
+    def _schema(self, data: dict[str, Any], only: ir.Schema | None, check: _RecordCheck) -> ir.Schema | None:
+        kind = data.get("type")
+        if kind is None and only is not None:
+            return only
+        if isinstance(kind, str) and normalize_text(kind) in self.schemas:
+            return self.schemas[normalize_text(kind)]
+        allowed = ", ".join(self.schemas)
+        if kind is None:
+            check.bad(("type",), f"missing required field: one of {allowed}")
+        else:
+            word = normalize_text(kind) if isinstance(kind, str) else _describe(kind)
+            hint = suggest(word, list(self.schemas))
+            check.bad(("type",), f"unknown record type '{word}'; allowed: {allowed}; did you mean '{hint}'?")
+        return None
+
+    def validate_or_raise(self, raws: Iterable[RawRecord]) -> Validated:
+        result = self.validate(raws)
+        if result.problems:
+            raise RecordError(result.problems)
+        return result
