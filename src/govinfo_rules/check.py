@@ -579,7 +579,10 @@ class _Checker:
             right = self.expr(expr.right, scope)
             left = self.operand(expr.left, right, scope)
         else:
+            before = len(self.errors)
             left = self.expr(expr.left, scope)
+            if len(self.errors) > before and isinstance(expr.right, n.Name) and scope.lookup(expr.right.ident) is None:
+                return ir.Const(None, NULL)  # the left side is already reported; the right is likely its value
             right = self.operand(expr.right, left, scope)
         if not _comparable(left.type, right.type):
             self.error(f"cannot compare {left.type} with {right.type}", expr.span)

@@ -176,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GovinfoRulesError as err:
         sys.stderr.write(err.render() + "\n")
         if isinstance(err, RecordError):
-            count = len(err.record_ids)
+            count = err.invalid_count
             sys.stderr.write(f"govinfo-rules: {count} invalid record(s); nothing was scored\n")
         return 1
     except BrokenPipeError:

@@ -102,3 +102,8 @@ class RecordError(GovinfoRulesError):
     def record_ids(self) -> tuple[str | None, ...]:
         """The ids of the invalid records, each once, in input order."""
         return tuple(dict.fromkeys(p.record_id for p in self.problems))
+
+    @property
+    def invalid_count(self) -> int:
+        """How many input records are invalid (two records sharing an id count twice)."""
+        return len({(p.input_name, p.line, p.record_id) for p in self.problems})

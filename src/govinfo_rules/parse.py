@@ -75,6 +75,8 @@ def _message(err: UnexpectedInput, source: SourceText) -> str:
     token = err.token
     expected = set(err.expected)
     shown = "end of file" if token.type == "$END" else f"'{token.value}'"
+    if token.type == "$END" and "RBRACE" in expected:
+        return "unexpected end of file: a '}' is missing (a block opened with '{' is not closed)"
     if "PTS" in expected and token.type != "PTS":
         return f"unexpected {shown}: a points amount needs the unit 'pts', e.g. +3 pts"
     if expected == {"EQUAL"} or ("__ANON_0" in expected and token.value == "="):

@@ -82,7 +82,8 @@ class Ruleset:
         text = read_text(path)
         read = read_records(text, str(path), fmt)
         validated = self._validator.validate(read.records)
-        return Validated(validated.records, validated.warnings, read.problems + validated.problems)
+        problems = sorted(read.problems + validated.problems, key=lambda p: p.line)
+        return Validated(validated.records, validated.warnings, tuple(problems))
 
     # --- scoring ----------------------------------------------------------------------
 

@@ -150,7 +150,7 @@ class Validator:
                 check.bad(path, f"expected one of {', '.join(ftype.values)}, got {_describe(value)}")
         elif isinstance(ftype, ListT):
             if textual and isinstance(value, str):
-                value = self._json_cell(value, path, check)
+                value = self._json_cell(value, path, check, '["a", "b"]')
                 if value is _MISSING:
                     return _MISSING
             if not isinstance(value, list):
@@ -162,7 +162,7 @@ class Validator:
             return tuple(items)
         elif isinstance(ftype, StructT):
             if textual and isinstance(value, str):
-                value = self._json_cell(value, path, check)
+                value = self._json_cell(value, path, check, '{"field": "value"}')
                 if value is _MISSING:
                     return _MISSING
             if not isinstance(value, dict):
@@ -192,11 +192,11 @@ class Validator:
         return None
 
     @staticmethod
-    def _json_cell(text: str, path: tuple[PathPart, ...], check: _RecordCheck) -> Any:
+    def _json_cell(text: str, path: tuple[PathPart, ...], check: _RecordCheck, example: str) -> Any:
         try:
             return loads(text)
-        except ValueError as err:
-            check.bad(path, f"not valid JSON in the cell: {err}")
+        except ValueError:
+            check.bad(path, f"expected JSON in the cell, e.g. {example}; got {_describe(text)}")
             return _MISSING
 
     def struct(

@@ -1,0 +1,206 @@
+"""The command line as a user meets it: formats, exit codes, explain, output files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from govinfo_rules.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "rulesets" / "examples"
+
+LEDGER = EXAMPLES / "wenzhou-2024.jsonl"
+YEAR = ["--as-of", "2024-12-31", "--period", "2024"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_check_bundled_ruleset(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "wenzhou")
+    assert code == 0
+    assert out.startswith("wenzhou 1.0.0: ok")
+    assert err == ""
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
+    capsys.readouterr()
+    code, _, err = run(capsys, "score", "wenzhou", str(LEDGER), "--as-of", "2024/12/31")
+    assert code == 2
+    assert "invalid date '2024/12/31'" in err
+
+
+def test_score_table_ranks_units(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "温州市中医院党政信息报送工作管理办法 (wenzhou 1.0.0)"
+    assert "period: 2024 · as of 2024-12-31 · 64 record(s) scored, 0 rejected" in lines[1]
+    header = next(i for i, line in enumerate(lines) if line.startswith("rank"))
+    first = lines[header + 2].split()
+    assert first[:3] == ["1", "党政综合办", "23.5"]
+    assert "Awards" in lines
+    assert any(line.startswith("Warnings (") for line in lines)
+
+
+def test_score_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["ruleset"] == {"name": "wenzhou", "version": "1.0.0"}
+    assert data["as_of"] == "2024-12-31"
+    assert data["period"] == "2024"
+    assert len(data["records"]) == 64
+    for record in data["records"]:
+        # Every figure is a string holding an exact decimal, and the trace adds up.
+        for credit in record["credits"]:
+            traced = [t for t in record["trace"] if t["unit"] == credit["unit"]]
+            assert sum(Decimal(t["points"]) for t in traced) == Decimal(credit["points"])
+            assert sum(Decimal(t["yuan"]) for t in traced) == Decimal(credit["yuan"])
+            assert all(t["source"] for t in traced)
+    points = [Decimal(u["points"]) for u in data["units"]]
+    assert points == sorted(points, reverse=True)
+    assert [u["rank"] for u in data["units"]][:8] == [1, 2, 3, 4, 5, 6, 7, 7]
+    assert data["rejected"] == []
+
+
+def test_json_array_and_csv_inputs_score_the_same(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [json.loads(line) for line in LEDGER.read_text(encoding="utf-8").splitlines()]
+    as_array = tmp_path / "ledger.json"
+    as_array.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    as_csv = tmp_path / "ledger.csv"
+    fields = ["id", "unit", "authors", "submitted_on", "kind", "qualified", "adoptions", "chars", "event_on", "title"]
+    with as_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            cells = {k: row.get(k, "") for k in fields}
+            cells["authors"] = json.dumps(row["authors"], ensure_ascii=False)
+            cells["adoptions"] = json.dumps(row["adoptions"], ensure_ascii=False)
+            cells["qualified"] = "是" if row["qualified"] else "否"
+            writer.writerow(cells)
+    outputs = []
+    for path in (LEDGER, as_array, as_csv):
+        code, out, _ = run(capsys, "score", "wenzhou", str(path), *YEAR, "--format", "json")
+        assert code == 0
+        data = json.loads(out)
+        outputs.append((data["units"], data["awards"], [r["credits"] for r in data["records"]]))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_skip_invalid_scores_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = LEDGER.read_text(encoding="utf-8").splitlines()[:5]
+    lines.append(
+        '{"id": "BAD-1", "unit": "医务科", "authors": ["王强"], "submitted_on": "2024-05-10", "kind": "快讯", "qualified": true}'
+    )
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", "wenzhou", str(ledger), *YEAR, "--format", "json")
+    assert code == 1
+    assert out == ""
+    assert "record BAD-1: kind: unknown value '快讯'" in err
+    code, out, err = run(capsys, "score", "wenzhou", str(ledger), *YEAR, "--format", "json", "--skip-invalid")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["records"]) == 5
+    assert data["rejected"] == [
+        {
+            "record": "BAD-1",
+            "field": "kind",
+            "message": "unknown value '快讯'; allowed: 快报, 动态汇报(成效类), 动态汇报(问题类), 专报, 参阅/调研稿; "
+            "did you mean '快报'?",
+            "line": 6,
+        }
+    ]
+    assert "5 record(s) scored, 1 rejected" in err
+
+
+def test_output_file_is_written_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "report.json"
+    code, out, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "json", "-o", str(target))
+    assert code == 0
+    assert out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["ruleset"]["name"] == "wenzhou"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_csv_output_lists_units(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(out.splitlines()))
+    assert rows[0] == ["rank", "unit", "points", "yuan", "tier", "records"]
+    assert rows[1][:4] == ["1", "党政综合办", "23.5", "900"]
+
+
+def test_xlsx_output_is_not_there_yet(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "xlsx")
+    assert code == 2
+    assert "--format xlsx is not available yet" in err
+
+
+def test_explain_shows_paid_dropped_and_other_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "wenzhou", str(LEDGER), "--as-of", "2024-12-31", "--id", "WZ-2024-032")
+    assert code == 0
+    # 三(一)5 参阅/调研稿 3 + 三(二)5 省委省政府批示 10 = 13, ¥800; the lower adoptions are named as not paid.
+    assert "paid      基础奖励.参阅调研稿: +3 pts, ¥0  § 三(一)5" in out
+    assert "paid      附加奖励.省委省政府批示 [adoptions[2]]: +10 pts, ¥800  § 三(二)5" in out
+    assert "not paid  附加奖励.市委市政府采用 [adoptions[0]]: +3 pts, ¥300  § 三(二)2" in out
+    assert "did not match: 快报 (§ 三(一)1)" in out
+    assert "total for 党政综合办: +13 pts, ¥800" in out
+
+
+def test_explain_names_the_gate_and_the_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "wenzhou", str(LEDGER), "--as-of", "2024-12-31", "--id", "WZ-2024-027")
+    assert code == 0
+    assert "gate qualified: NOT passed: no rule below pays  § 三(一)" in out
+    assert "not qualified (不合格) but has adoptions" in out
+    assert "total for 信息中心: +0 pts, ¥0" in out
+
+
+def test_explain_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "explain", "wenzhou", str(LEDGER), "--id", "WZ-2024-32")
+    assert code == 1
+    assert "no record with id 'WZ-2024-32'; did you mean 'WZ-2024-032'?" in err
+
+
+def test_param_override_changes_only_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    _, base, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "json")
+    _, strict, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "json", "--param", "报送时限天数=3")
+    base_data, strict_data = json.loads(base), json.loads(strict)
+    assert base_data["units"] == strict_data["units"]
+    assert len(strict_data["warnings"]) > len(base_data["warnings"])
+    code, _, err = run(capsys, "check", "wenzhou", "--param", "报送时限=3")
+    assert code == 1
+    assert "override of unknown parameter '报送时限'; did you mean '报送时限天数'?" in err
+
+
+def test_month_period_and_future_records(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "score", "wenzhou", str(LEDGER), "--as-of", "2024-03-15", "--period", "2024-03", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["period"] == "2024-03"
+    dates = {
+        json.loads(line)["id"]: json.loads(line)["submitted_on"]
+        for line in LEDGER.read_text(encoding="utf-8").splitlines()
+    }
+    listed = {r["id"] for r in data["records"]}
+    assert listed == {i for i, d in dates.items() if d.startswith("2024-03")}
+    future = {i for i in listed if dates[i] > "2024-03-15"}
+    assert future, "the example ledger should have March records after the 15th"
+    for record in data["records"]:
+        if record["id"] in future:
+            assert record["credits"] == []
+            assert record["counted"] is False
+    assert {w["record"] for w in data["warnings"] if "after the as-of date" in w["message"]} == future
