@@ -170,7 +170,7 @@ def test_explain_names_the_gate_and_the_warning(capsys: pytest.CaptureFixture[st
 def test_explain_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "explain", "wenzhou", str(LEDGER), "--id", "WZ-2024-32")
     assert code == 1
-    assert "no record with id 'WZ-2024-32'; did you mean 'WZ-2024-032'?" in err
+    assert err == f"{LEDGER}: error: no record with id 'WZ-2024-32'; did you mean 'WZ-2024-032'?\n"
 
 
 def test_param_override_changes_only_warnings(capsys: pytest.CaptureFixture[str]) -> None:
@@ -204,3 +204,41 @@ def test_month_period_and_future_records(capsys: pytest.CaptureFixture[str]) -> 
             assert record["credits"] == []
             assert record["counted"] is False
     assert {w["record"] for w in data["warnings"] if "after the as-of date" in w["message"]} == future
+
+
+def test_missing_input_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "score", "wenzhou", "no-such-ledger.jsonl")
+    assert code == 1
+    assert err == "no-such-ledger.jsonl:1:1: error: cannot read input: no such file\n"
+
+
+def test_skip_invalid_counts_records_not_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_text(
+        LEDGER.read_text(encoding="utf-8").splitlines()[0]
+        + '\n{"id": "B-1", "unit": "医务科", "authors": [], "submitted_on": "2024-13-01", "kind": "快讯", "qualified": true}\n'
+        + "not json\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "score", "wenzhou", str(ledger), *YEAR, "--skip-invalid")
+    assert code == 0
+    assert "1 record(s) scored, 2 rejected" in out
+    assert "Rejected (2 record(s))" in out
+    assert "line 3: record ?: (line): not valid JSON" in out
+    assert "1 record(s) scored, 2 rejected (see 'rejected')" in err
+
+
+def test_award_measures_are_strings(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "json")
+    measures = [a["measure"] for a in json.loads(out)["awards"]]
+    assert measures[:2] == ["10", "9"]
+    assert all(isinstance(m, str) for m in measures)
+
+
+def test_explain_shows_warning_notes_and_untried_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "wenzhou", str(LEDGER), "--as-of", "2024-12-31", "--id", "WZ-2024-006")
+    assert code == 0
+    assert "1200 characters: outside the 快报 guidance" in out
+    assert "note: 300字左右 is guidance" in out
+    _, out, _ = run(capsys, "explain", "wenzhou", str(LEDGER), "--as-of", "2024-12-31", "--id", "WZ-2024-027")
+    assert "not tried (stopped by the gate): 快报" in out

@@ -90,7 +90,7 @@ def test_parameters_fold_and_can_be_overridden() -> None:
     body = "score item to unit { group g sum { rule a: ok => (bonus * 2) pts } }"
     assert points(ruleset(body), record()) == [Decimal(3)]
     assert points(ruleset(body, bonus="0.25"), record()) == [Decimal("0.5")]
-    with pytest.raises(RulesetError, match="override of parameter 'bonus': 'x' is not a decimal"):
+    with pytest.raises(RulesetError, match="override of parameter 'bonus': 'x' is not a valid decimal"):
         ruleset(body, bonus="x")
 
 
@@ -223,3 +223,59 @@ def test_string_escapes() -> None:
     assert report.warnings[0].message == 'tab\there "quoted" 中'
     with pytest.raises(RulesetError, match="unknown escape"):
         ruleset('score item to unit { warn ok "bad \\q" }')
+
+
+def test_a_required_minimum_applies_to_an_omitted_list() -> None:
+    rs = compile_ruleset("ruleset d\nrecord r { unit: name  authors: list of name min 1 }", filename="d.gvr")
+    with pytest.raises(RecordError) as err:
+        rs.evaluate([{"id": "1", "unit": "x"}], as_of="2024-01-01")
+    assert [(p.field, p.message) for p in err.value.problems] == [("authors", "needs at least 1 item(s), got 0")]
+
+
+def test_bool_parameter_overridden_from_text() -> None:
+    rs = compile_ruleset(
+        "ruleset d\nparam strict: bool = false\nrecord r { unit: name }\n"
+        "score r to unit { group g sum { rule a: strict => +1 pts } }",
+        filename="d.gvr",
+        overrides={"strict": "是"},
+    )
+    assert rs.evaluate([{"id": "1", "unit": "x"}], as_of="2024-01-01").record("1").points == Decimal(1)
+
+
+def test_enum_value_may_stand_on_either_side() -> None:
+    rs = ruleset(
+        'score item to unit { group g sum { rule a: 快报 == kind => +1 pts  rule b: "快报" == kind => +2 pts } }'
+    )
+    assert points(rs, record()) == [Decimal(3)]
+
+
+def test_two_score_blocks_for_one_type_are_rejected() -> None:
+    with pytest.raises(RulesetError, match="record type 'item' has two score blocks"):
+        ruleset("score item to unit { } score item to unit { }")
+
+
+def test_chained_comparison_has_its_own_message() -> None:
+    with pytest.raises(RulesetSyntaxError, match="comparisons do not chain"):
+        ruleset("score item to unit { group g sum { rule a: 1 < size < 3 => +1 pts } }")
+
+
+def test_records_dated_by_year_select_by_a_year_period() -> None:
+    from govinfo_rules import UsageError
+
+    rs = compile_ruleset(
+        "ruleset d\nrecord r dated year { unit: name  year: integer }\n"
+        "score r to unit { group g sum { rule a: true => +1 pts } }",
+        filename="d.gvr",
+    )
+    records = [{"id": "1", "unit": "x", "year": 2023}, {"id": "2", "unit": "x", "year": 2024}]
+    # as_of does not apply to a year: both count without a period, one with --period 2024.
+    assert [r.id for r in rs.evaluate(records, as_of="2020-01-01").records if r.counted] == ["1", "2"]
+    assert [r.id for r in rs.evaluate(records, as_of="2020-01-01", period="2024").records] == ["2"]
+    with pytest.raises(UsageError, match="carry only a year"):
+        rs.evaluate(records, period="2024-Q1")
+
+
+def test_warning_notes_reach_the_report() -> None:
+    rs = ruleset('score item to unit { warn ok "checked" § 一 note "why this warns" }')
+    (warning,) = rs.evaluate([record()], as_of="2024-12-31").warnings
+    assert (warning.message, warning.source, warning.notes) == ("checked", "一", ("why this warns",))

@@ -322,6 +322,7 @@ class _Builder:
             cond=self.expr(node.children[0]),
             message=self.string(node.children[1]),  # type: ignore[arg-type]
             clause=self.clause(node),
+            notes=self.notes(node),
             span=self.span(node),
         )
 

@@ -41,6 +41,7 @@ from .types import (
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _COMBINES = ("sum", "highest")
 _TIES = ("split",)
+_BOOL_WORDS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
 
 
 def suggest(word: str, candidates: Sequence[str]) -> str | None:
@@ -201,6 +202,11 @@ class _Checker:
         if not schemas:
             self.error("the ruleset declares no record type", rs.span)
         scores = tuple(self.check_score(s, by_name) for s in rs.scores)
+        scored: set[str] = set()
+        for score in rs.scores:
+            if score.record in scored:
+                self.error(f"record type '{score.record}' has two score blocks; merge them into one", score.span)
+            scored.add(score.record)
         score_targets = {s.record: s for s in rs.scores}
         awards = tuple(self.check_award(a, by_name, score_targets) for a in rs.awards)
         for name in self.overrides:
@@ -238,6 +244,8 @@ class _Checker:
                     return value
             elif ptype == BOOL and isinstance(raw, bool):
                 return raw
+            elif ptype == BOOL and isinstance(raw, str) and raw.strip().lower() in _BOOL_WORDS:
+                return _BOOL_WORDS[raw.strip().lower()]
             elif is_name_like(ptype) and isinstance(raw, str):
                 return normalize_text(raw)
             elif isinstance(ptype, EnumT) and isinstance(raw, str) and ptype.canonical(raw):
@@ -246,7 +254,7 @@ class _Checker:
                 return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw)
         except (InvalidOperation, ValueError):
             pass
-        self.error(f"override of parameter '{name}': {raw!r} is not a {ptype}", span)
+        self.error(f"override of parameter '{name}': {raw!r} is not a valid {ptype}", span)
         return None
 
     def check_record(self, decl: n.RecordDecl) -> ir.Schema:
@@ -377,7 +385,7 @@ class _Checker:
                 pieces.append(self.path_expr(path, scope, warn.span))
             pos = match.end()
         pieces.append(warn.message[pos:])
-        return ir.Warn(cond, tuple(p for p in pieces if p != ""), warn.clause)
+        return ir.Warn(cond, tuple(p for p in pieces if p != ""), warn.clause, warn.notes)
 
     def check_award(self, decl: n.Award, schemas: Mapping[str, ir.Schema], scores: Mapping[str, n.Score]) -> ir.Award:
         if decl.of_type is not None:
@@ -459,6 +467,12 @@ class _Checker:
             if value is not None:
                 return ir.Const(value, enum)
         return None
+
+    def _is_literal(self, expr: n.Expr, scope: _Scope) -> bool:
+        """A string, or a bare name that is no field or parameter: a value such as 快报."""
+        if isinstance(expr, n.String):
+            return True
+        return isinstance(expr, n.Name) and scope.lookup(expr.ident) is None and expr.ident not in self.params
 
     def operand(self, expr: n.Expr, other: ir.Expr, scope: _Scope) -> ir.Expr:
         """Check ``expr`` where ``other`` is the other side: enum labels resolve against it."""
@@ -575,7 +589,7 @@ class _Checker:
         if isinstance(expr.left, n.Null) or isinstance(expr.right, n.Null):
             self.error("compare with null using 'is null' or 'is not null'", expr.span)
             return ir.Const(None, NULL)
-        if isinstance(expr.left, n.Name | n.String) and not isinstance(expr.right, n.Name | n.String):
+        if self._is_literal(expr.left, scope) and not self._is_literal(expr.right, scope):
             right = self.expr(expr.right, scope)
             left = self.operand(expr.left, right, scope)
         else:
@@ -584,7 +598,9 @@ class _Checker:
             if len(self.errors) > before and isinstance(expr.right, n.Name) and scope.lookup(expr.right.ident) is None:
                 return ir.Const(None, NULL)  # the left side is already reported; the right is likely its value
             right = self.operand(expr.right, left, scope)
-        if not _comparable(left.type, right.type):
+        if NULL in (left.type, right.type):
+            pass  # an unknown side has been reported already, or is the literal null
+        elif not _comparable(left.type, right.type):
             self.error(f"cannot compare {left.type} with {right.type}", expr.span)
         elif expr.op not in ("==", "!=") and not (
             (is_numeric(left.type) and is_numeric(right.type)) or left.type == right.type == DATE

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import GovinfoRulesError, RecordError, UsageError
+from .errors import GovinfoRulesError, InputError, RecordError, UsageError
 from .explain import explain_record
 from .periods import Period, parse_date
 from .render import render_csv_units, render_table
@@ -131,7 +131,7 @@ def _score(args: argparse.Namespace) -> int:
     if rejected:
         sys.stderr.write(
             f"govinfo-rules: {len(validated.records)} record(s) scored, "
-            f"{len({(r.record, r.line) for r in rejected})} rejected (see 'rejected')\n"
+            f"{report.rejected_count} rejected (see 'rejected')\n"
         )
     return 0
 
@@ -146,7 +146,7 @@ def _explain(args: argparse.Namespace) -> int:
         ids = [r.id for r in validated.records]
         close = difflib.get_close_matches(wanted, ids, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise RecordError.single(args.input, f"no record with id '{wanted}'{hint}")
+        raise InputError(f"{args.input}: error: no record with id '{wanted}'{hint}")
     report: Report = ruleset.evaluate_validated(
         validated.records, as_of=as_of, period=_period(args.period), warnings=validated.warnings
     )

@@ -94,10 +94,6 @@ class RecordError(GovinfoRulesError):
         self.problems: tuple[RecordProblem, ...] = tuple(problems)
         super().__init__("\n".join(p.render() for p in self.problems))
 
-    @classmethod
-    def single(cls, input_name: str, message: str) -> RecordError:
-        return cls([RecordProblem(None, "id", message, input_name)])
-
     @property
     def record_ids(self) -> tuple[str | None, ...]:
         """The ids of the invalid records, each once, in input order."""

@@ -15,6 +15,7 @@ from typing import Any
 from . import ir
 from .awards import competition_ranks, place_prizes
 from .compile import CompiledScore, compile_expr
+from .errors import UsageError
 from .periods import Period
 from .report import (
     AwardResult,
@@ -27,7 +28,7 @@ from .report import (
     Warning,
     natural_key,
 )
-from .types import name_key
+from .types import INTEGER, name_key
 from .validate import Record
 
 ZERO = Decimal(0)
@@ -56,6 +57,10 @@ class _Units:
         self.yuan[key] += yuan
 
 
+def _dated_by_year(schema: ir.Schema) -> bool:
+    return schema.dated is not None and schema.struct.fields[schema.dated].type == INTEGER
+
+
 def _date_of(record: Record, schema: ir.Schema) -> Any:
     return record.values[schema.dated] if schema.dated is not None else None
 
@@ -71,6 +76,8 @@ def evaluate(
     extra_warnings: Sequence[tuple[str, str]] = (),
 ) -> Report:
     schemas = {s.name: s for s in program.schemas}
+    if period is not None and period.kind != "year" and any(_dated_by_year(s) for s in program.schemas):
+        raise UsageError(f"--period {period.label}: this ruleset's records carry only a year; give a year such as 2024")
     units = _Units()
     results: list[RecordResult] = []
     warnings: list[Warning] = [Warning(rid, message) for rid, message in extra_warnings]
@@ -82,6 +89,8 @@ def evaluate(
         day = _date_of(record, schema)
         if period is not None and isinstance(day, dt.date) and day not in period:
             continue
+        if period is not None and isinstance(day, int) and day != period.start.year:
+            continue  # dated by a year: a year period selects by it; as_of does not apply
         if isinstance(day, dt.date) and day > as_of:
             results.append(RecordResult(record.id, record.type, (), () if trace else None, counted=False))
             warnings.append(
@@ -139,7 +148,7 @@ def evaluate(
                 gate.clause if gate is not None else None,
             )
         )
-        warnings.extend(Warning(record.id, text, warn.clause) for warn, text in outcome.warnings)
+        warnings.extend(Warning(record.id, text, warn.clause, warn.notes) for warn, text in outcome.warnings)
 
     ordered_keys = sorted(units.shown, key=lambda k: (-units.points[k], units.shown[k]))
     ranks = competition_ranks([units.points[k] for k in ordered_keys])
@@ -152,7 +161,7 @@ def evaluate(
     for award in program.awards:
         rows, notes = _run_award(award, counted, units, record_points)
         award_results.extend(rows)
-        warnings.extend(Warning(None, note, award.clause) for note in notes)
+        warnings.extend(Warning(None, note, award.clause, award.notes) for note in notes)
 
     results.sort(key=lambda r: natural_key(r.id))
     warnings.sort(key=lambda w: (w.record is None, natural_key(w.record)))

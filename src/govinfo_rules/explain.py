@@ -98,7 +98,9 @@ def explain_record(program: ir.Program, record: Record, result: RecordResult | N
                     f" — matched, but {group.combine} keeps only {drop.beaten_by}"
                 )
             quiet = [r for r in group.rules if r.name not in fired and all(d.rule != r.name for d in dropped)]
-            if quiet:
+            if quiet and result.stopped_by is not None:
+                out.append("    not tried (stopped by the gate): " + ", ".join(r.label for r in quiet))
+            elif quiet:
                 out.append(
                     "    did not match: "
                     + ", ".join(f"{r.label} (§ {r.clause})" if r.clause else r.label for r in quiet)
@@ -110,7 +112,9 @@ def explain_record(program: ir.Program, record: Record, result: RecordResult | N
     warnings = [w for w in report.warnings if w.record == record.id]
     if warnings:
         out.append("  warnings (never change the score):")
-        out += [f"    {w.message}{_cite(w.source)}" for w in warnings]
+        for warning in warnings:
+            out.append(f"    {warning.message}{_cite(warning.source)}")
+            out += [f"      note: {n}" for n in warning.notes]
     out.append("")
     if result.credits:
         for credit in result.credits:

@@ -165,11 +165,13 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+        reason = "no such file" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
+        raise InputError(f"{path}:1:1: error: cannot read input: {reason}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}:1: error: not UTF-8 text (byte {err.start}); save the file as UTF-8") from None
 
 
 def read_records(text: str, name: str, fmt: str | None = None) -> ReadResult:

@@ -170,6 +170,7 @@ class Warn:
     cond: Expr
     pieces: tuple[str | Expr, ...]  # literal text and placeholders, in order
     clause: str | None
+    notes: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=False)

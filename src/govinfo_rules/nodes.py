@@ -265,6 +265,7 @@ class Warn:
     cond: Expr
     message: str
     clause: str | None
+    notes: tuple[str, ...]
     span: Span | None = _span()
 
 

@@ -81,6 +81,8 @@ def _message(err: UnexpectedInput, source: SourceText) -> str:
         return f"unexpected {shown}: a points amount needs the unit 'pts', e.g. +3 pts"
     if expected == {"EQUAL"} or ("__ANON_0" in expected and token.value == "="):
         return f"unexpected {shown}: use '==' to compare"
+    if token.type == "COMP" and "COMP" not in expected:
+        return f"unexpected '{token.value}': comparisons do not chain; write a < b and b < c"
     if token.value == "=" and "COMP" in expected:
         return "unexpected '=': use '==' to compare"
     if any(_describe(n) == "'=>'" for n in expected) and token.type != "$END":

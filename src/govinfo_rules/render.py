@@ -30,7 +30,7 @@ def render_table(report: Report) -> str:
     out = [
         head,
         f"period: {report.period or 'all records'} · as of {report.as_of.isoformat()} · "
-        f"{counted} record(s) scored, {len(report.rejected)} rejected",
+        f"{counted} record(s) scored, {report.rejected_count} rejected",
         "",
     ]
     has_tier = any(u.tier for u in report.units)
@@ -59,9 +59,9 @@ def render_table(report: Report) -> str:
             where = f"  § {warning.source}" if warning.source else ""
             out.append(f"  {who}{warning.message}{where}")
     if report.rejected:
-        out += ["", f"Rejected ({len(report.rejected)})"]
+        out += ["", f"Rejected ({report.rejected_count} record(s))"]
         for rejected in report.rejected:
-            out.append(f"  line {rejected.line}: record {rejected.record}: {rejected.field}: {rejected.message}")
+            out.append(f"  line {rejected.line}: record {rejected.record or '?'}: {rejected.field}: {rejected.message}")
     return "\n".join(out) + "\n"
 
 

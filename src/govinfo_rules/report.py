@@ -95,6 +95,7 @@ class Warning:
     record: str | None
     message: str
     source: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -117,12 +118,11 @@ def _num(value: Decimal) -> str:
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return _num(value)
+    """Numbers as strings holding exact decimals, like every other figure."""
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, int):
-        return value
+    if isinstance(value, int | Decimal):
+        return _num(Decimal(value))
     return str(value)
 
 
@@ -138,6 +138,11 @@ class Report:
     warnings: tuple[Warning, ...]
     rejected: tuple[Rejected, ...] = ()
     title: str | None = None
+
+    @property
+    def rejected_count(self) -> int:
+        """Rejected input records (one record may have several problems)."""
+        return len({(r.record, r.line) for r in self.rejected})
 
     def record(self, record_id: str) -> RecordResult:
         """The result of one record; ``KeyError`` when it was not evaluated."""

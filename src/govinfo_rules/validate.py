@@ -20,7 +20,7 @@ from . import ir
 from .check import suggest
 from .compile import compile_expr
 from .errors import RecordError, RecordProblem
-from .inputs import PathPart, RawRecord, loads
+from .inputs import PathPart, RawRecord, format_path, loads
 from .types import (
     BOOL,
     DATE,
@@ -211,6 +211,8 @@ class Validator:
             if raw is _MISSING or raw is None:
                 if isinstance(spec.type, ListT) and raw is _MISSING:
                     value: Any = ()
+                    if not self._in_bounds(value, spec, fpath, check):
+                        failed = True
                 elif spec.optional:
                     value = spec.default
                 else:
@@ -230,7 +232,7 @@ class Validator:
         for key in data:
             if key not in known and not (not path and key == "type"):
                 hint = suggest(key, sorted(known))
-                where = ".".join(str(p) for p in (*path, key))
+                where = format_path((*path, key))
                 check.warnings.append(
                     f"unknown field '{where}' ignored" + (f"; did you mean '{hint}'?" if hint else "")
                 )
