@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from . import __version__
 from .errors import GovinfoRulesError, InputError, RecordError, UsageError
 from .explain import explain_record
@@ -118,8 +120,6 @@ def _score(args: argparse.Namespace) -> int:
     validated, rejected = _read(ruleset, args, args.skip_invalid)
     report = ruleset.evaluate_validated(validated.records, as_of=as_of, period=period, warnings=validated.warnings)
     if rejected:
-        import attrs
-
         report = attrs.evolve(report, rejected=rejected)
     if args.format == "json":
         text = report.to_json_text()

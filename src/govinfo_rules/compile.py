@@ -20,7 +20,8 @@ import attrs
 
 from . import ir
 from .errors import GovinfoRulesError
-from .types import DATE, name_key
+from .text import format_value
+from .types import DATE, NAME, name_key
 
 Env = tuple[Any, ...]
 Fn = Callable[[Env], Any]
@@ -184,7 +185,7 @@ def compile_expr(node: ir.Expr) -> Fn:
         return _cmp(node.op, compile_expr(node.left), compile_expr(node.right), node.by_name)
     if isinstance(node, ir.InSet):
         inner = compile_expr(node.expr)
-        by_name = node.expr.type.__class__.__name__ == "Scalar" and str(node.expr.type) == "name"
+        by_name = node.expr.type == NAME
         values = frozenset(name_key(v) for v in node.values) if by_name else frozenset(node.values)
         negated = node.negated
 
@@ -258,22 +259,6 @@ class Outcome:
     dropped: tuple[Dropped, ...] | None
     stopped_by: ir.Gate | None
     warnings: tuple[tuple[ir.Warn, str], ...]
-
-
-def _format_value(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        from .decimals import format_decimal
-
-        return format_decimal(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return ", ".join(_format_value(v) for v in value)
-    return str(value)
 
 
 class _CompiledGroup:
@@ -356,7 +341,7 @@ class CompiledScore:
         warnings = []
         for warn, cond, pieces in self.warns:
             if cond(env) is True:
-                text = "".join(p if isinstance(p, str) else _format_value(p(env)) for p in pieces)
+                text = "".join(p if isinstance(p, str) else format_value(p(env)) for p in pieces)
                 warnings.append((warn, text))
         return Outcome(
             self.target_names(values),

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from . import ir
 from .decimals import format_decimal
 from .report import RecordResult, Report
+from .text import format_value
 from .types import ListT, StructT
 from .validate import Record
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format_decimal(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return str(value)
 
 
 def _money(points: Decimal, yuan: Decimal) -> str:
@@ -42,10 +27,17 @@ def _fields(record: Record, schema: ir.Schema) -> list[str]:
         value = record.values[spec.index]
         if isinstance(spec.type, ListT) and isinstance(spec.type.item, StructT):
             item = spec.type.item
-            shown = ["{" + ", ".join(f"{f.name}: {_value(v[f.index])}" for f in item.fields) + "}" for v in value]
+            shown = [
+                "{" + ", ".join(f"{f.name}: {format_value(v[f.index], missing='—')}" for f in item.fields) + "}"
+                for v in value
+            ]
             lines.append(f"    {spec.name}: [{', '.join(shown)}]")
         elif value is not None:
-            lines.append(f"    {spec.name}: {_value(value)}")
+            lines.append(
+                f"    {spec.name}: [{format_value(value)}]"
+                if isinstance(value, tuple)
+                else f"    {spec.name}: {format_value(value)}"
+            )
     return lines
 
 
