@@ -10,7 +10,7 @@ import pytest
 
 from govinfo_rules import RecordError, RulesetError, RulesetSyntaxError, compile_ruleset
 from govinfo_rules.build import build_ruleset
-from govinfo_rules.nodes import Rule
+from govinfo_rules.nodes import Gate, Rule
 from govinfo_rules.parse import parse_tree
 from govinfo_rules.source import SourceText
 
@@ -170,7 +170,9 @@ def test_ast_nodes_are_frozen_and_spans_do_not_affect_equality() -> None:
     two = SourceText("b.gvr", "\n\n" + SCHEMA + "score item to unit {\n group g sum {\n rule a: ok => +1 pts § 一 } }")
     first, second = build_ruleset(parse_tree(one), one), build_ruleset(parse_tree(two), two)
     assert first == second
-    rule = first.scores[0].groups[0].rules[0]
+    group = first.scores[0].steps[0]
+    assert not isinstance(group, Gate)
+    rule = group.rules[0]
     assert isinstance(rule, Rule)
     assert rule.span is not None and rule.span.filename == "a.gvr"
     with pytest.raises(attrs.exceptions.FrozenInstanceError):

@@ -125,6 +125,9 @@ class _Builder:
         records: list[n.RecordDecl] = []
         scores: list[n.Score] = []
         awards: list[n.Award] = []
+        tables: list[n.InlineTable | n.CsvTable] = []
+        per_unit: n.PerUnit | None = None
+        units_from = period_default = None
         for decl in tree.children[1:]:
             assert isinstance(decl, Tree)
             kind = decl.data
@@ -144,6 +147,22 @@ class _Builder:
                 scores.append(self.score(decl))
             elif kind == "award_decl":
                 awards.append(self.award(decl))
+            elif kind in ("inline_table", "csv_table"):
+                tables.append(self.table(decl))
+            elif kind == "units_decl":
+                units_from = self.token(decl, 0)
+            elif kind == "period_decl":
+                period_default = self.token(decl, 0)
+                if period_default != "year":
+                    self.errors.append(
+                        Diagnostic(
+                            f"unknown default period '{period_default}'; expected: period default year", self.span(decl)
+                        )
+                    )
+            elif kind == "per_unit_decl":
+                if per_unit is not None:
+                    self.errors.append(Diagnostic("a ruleset has one 'per unit' block", self.span(decl)))
+                per_unit = self.per_unit(decl)
         return n.Ruleset(
             name=name_token.value,
             title=title,
@@ -155,7 +174,75 @@ class _Builder:
             records=tuple(records),
             scores=tuple(scores),
             awards=tuple(awards),
+            tables=tuple(tables),
+            per_unit=per_unit,
+            units_from=units_from,
+            period_default=period_default,
             span=self.span(header),
+        )
+
+    @staticmethod
+    def token(node: _Node, index: int) -> str:
+        token = node.children[index]
+        assert isinstance(token, Token)
+        return str(token.value)
+
+    def table(self, node: _Node) -> n.InlineTable | n.CsvTable:
+        name = node.children[0]
+        assert isinstance(name, Token)
+        if node.data == "csv_table":
+            return n.CsvTable(
+                name=name.value,
+                path=self.string(node.children[1]),  # type: ignore[arg-type]
+                key=self.token(node, 2),
+                fields=tuple(self.field(f) for f in self.trees(node, "field")),
+                clause=self.clause(node),
+                notes=self.notes(node),
+                span=self.span(name),
+            )
+        entries_node = self.one(node, "table_entries")
+        assert entries_node is not None
+        entries = []
+        for entry in entries_node.children:
+            assert isinstance(entry, Tree)
+            key_node, value_node = entry.children
+            key: str | Decimal | None
+            if isinstance(key_node, Tree) and key_node.data == "else_key":
+                key = None
+            elif isinstance(key_node, Tree) and key_node.data == "signed_number":
+                key = self.number(key_node)
+            else:
+                key = self.label(key_node)
+            entries.append(n.TableEntry(key, self.literal(value_node), span=self.span(entry)))
+        return n.InlineTable(name.value, tuple(entries), self.clause(node), self.notes(node), span=self.span(name))
+
+    def let(self, node: _Node) -> n.Let:
+        return n.Let(self.token(node, 0), self.expr(node.children[1]), span=self.span(node))
+
+    def remind(self, node: _Node) -> n.Remind:
+        due = self.one(node, "remind_due")
+        shortfall = self.one(node, "remind_shortfall")
+        return n.Remind(
+            cond=self.expr(node.children[0]),
+            message=self.string(node.children[1]),  # type: ignore[arg-type]
+            due=self.expr(due.children[0]) if due is not None else None,
+            shortfall=self.expr(shortfall.children[0]) if shortfall is not None else None,
+            clause=self.clause(node),
+            notes=self.notes(node),
+            span=self.span(node),
+        )
+
+    def per_unit(self, node: _Node) -> n.PerUnit:
+        shows: list[str] = []
+        for show in self.trees(node, "show"):
+            shows.extend(str(t.value) for t in show.children if isinstance(t, Token))
+        return n.PerUnit(
+            lets=tuple(self.let(x) for x in self.trees(node, "let")),
+            rules=tuple(self.rule(x) for x in self.trees(node, "rule")),
+            warns=tuple(self.warn(x) for x in self.trees(node, "warn")),
+            reminds=tuple(self.remind(x) for x in self.trees(node, "remind")),
+            shows=tuple(shows),
+            span=self.span(node),
         )
 
     def literal(self, node: _Node | Token) -> n.Number | n.String | n.Boolean:
@@ -255,10 +342,12 @@ class _Builder:
         name = node.children[0]
         assert isinstance(name, Token)
         dated = self.one(node, "dated")
-        dated_name = dated.children[0].value if dated is not None else None  # type: ignore[union-attr]
+        dated_expr = self.expr(dated.children[0]) if dated is not None else None
+        period_by = self.expr(dated.children[1]) if dated is not None and len(dated.children) > 1 else None
         return n.RecordDecl(
             name.value,
-            dated_name,
+            dated_expr,
+            period_by,
             tuple(self.field(f) for f in self.trees(node, "field")),
             tuple(self.require(r) for r in self.trees(node, "require")),
             span=self.span(name),
@@ -269,15 +358,21 @@ class _Builder:
     def score(self, node: _Node) -> n.Score:
         record = node.children[0]
         assert isinstance(record, Token)
+        steps: list[n.Gate | n.Group] = []
+        for item in node.children[2:]:
+            if isinstance(item, Tree) and item.data == "gate":
+                steps.append(
+                    n.Gate(self.expr(item.children[0]), self.clause(item), self.notes(item), span=self.span(item))
+                )
+            elif isinstance(item, Tree) and item.data == "group":
+                steps.append(self.group(item))
         return n.Score(
             record=record.value,
             to=self.path(node.children[1]),  # type: ignore[arg-type]
-            gates=tuple(
-                n.Gate(self.expr(g.children[0]), self.clause(g), self.notes(g), span=self.span(g))
-                for g in self.trees(node, "gate")
-            ),
-            groups=tuple(self.group(g) for g in self.trees(node, "group")),
+            lets=tuple(self.let(x) for x in self.trees(node, "let")),
+            steps=tuple(steps),
             warns=tuple(self.warn(w) for w in self.trees(node, "warn")),
+            reminds=tuple(self.remind(r) for r in self.trees(node, "remind")),
             span=self.span(record),
         )
 
@@ -285,10 +380,12 @@ class _Builder:
         name, combine = node.children[0], node.children[1]
         assert isinstance(name, Token) and isinstance(combine, Token)
         over = self.one(node, "over")
+        scale = self.one(node, "scale")
         return n.Group(
             name=name.value,
             combine=combine.value,
             over=self.path(over.children[0]) if over is not None else None,  # type: ignore[arg-type]
+            scale=self.expr(scale.children[0]) if scale is not None else None,
             rules=tuple(self.rule(r) for r in self.trees(node, "rule")),
             clause=self.clause(node),
             notes=self.notes(node),
@@ -391,6 +488,16 @@ class _Builder:
             return n.And(self.expr(kids[0]), self.expr(kids[1]), span=span)
         if kind == "or_op":
             return n.Or(self.expr(kids[0]), self.expr(kids[1]), span=span)
+        if kind == "if_expr":
+            return n.If(self.expr(kids[0]), self.expr(kids[1]), self.expr(kids[2]), span=span)
+        if kind == "index":
+            base = self.expr(kids[0])
+            if not isinstance(base, n.Name):
+                self.errors.append(Diagnostic("only a table can be indexed: write TABLE[key]", span))
+                return base
+            return n.Index(base.ident, self.expr(kids[1]), span=span)
+        if kind in ("in_table", "not_in_table"):
+            return n.InTable(self.expr(kids[0]), kids[1].value, kind == "not_in_table", span=span)
         if kind == "call":
             args: tuple[n.Expr, ...] = ()
             where = None

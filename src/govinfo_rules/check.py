@@ -7,17 +7,20 @@ whose condition contradicts itself (``kind == 快报 and kind == 专报``), dupl
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
+import io
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from . import ir
 from . import nodes as n
 from .errors import Diagnostic, RulesetError
-from .source import Span
+from .source import SourceText, Span
 from .types import (
     BOOL,
     DATE,
@@ -35,6 +38,7 @@ from .types import (
     Type,
     is_name_like,
     is_numeric,
+    name_key,
     normalize_text,
 )
 
@@ -55,14 +59,28 @@ def _did_you_mean(word: str, candidates: Sequence[str]) -> str:
     return f"; did you mean '{best}'?" if best else ""
 
 
+PERIOD_T = StructT(
+    "period",
+    (
+        FieldSpec("start", DATE, 0),
+        FieldSpec("end", DATE, 1),
+        FieldSpec("months", INTEGER, 2),
+        FieldSpec("months_begun", INTEGER, 3),
+    ),
+)
+# Facts of the evaluation, readable where records are scored (not in `require`).
+CONTEXT_NAMES = {"as_of": ir.Context(0, "as_of", DATE), "period": ir.Context(1, "period", PERIOD_T)}
+
+
 class _Scope:
     """A chain of struct scopes (innermost first) for name lookup."""
 
-    def __init__(self, structs: tuple[StructT, ...]) -> None:
+    def __init__(self, structs: tuple[StructT, ...], context: bool = True) -> None:
         self.structs = structs
+        self.context = context
 
     def push(self, struct: StructT) -> _Scope:
-        return _Scope((struct, *self.structs))
+        return _Scope((struct, *self.structs), self.context)
 
     def lookup(self, name: str) -> ir.Field | None:
         for depth, struct in enumerate(self.structs):
@@ -72,13 +90,18 @@ class _Scope:
         return None
 
     def names(self) -> list[str]:
-        return [f.name for s in self.structs for f in s.fields]
+        names = [f.name for s in self.structs for f in s.fields]
+        return names + list(CONTEXT_NAMES) if self.context else names
 
 
 class _Checker:
-    def __init__(self, ruleset: n.Ruleset, overrides: Mapping[str, Any]) -> None:
+    def __init__(self, ruleset: n.Ruleset, overrides: Mapping[str, Any], base_dir: Path | None) -> None:
         self.ruleset = ruleset
+        self.base_dir = base_dir
         self.overrides = dict(overrides)
+        self.table_decls: dict[str, n.InlineTable | n.CsvTable] = {}
+        self.tables: dict[tuple[str, int], ir.Table] = {}
+        self.csv_tables: dict[str, tuple[ir.Table, StructT, FieldSpec]] = {}
         self.errors: list[Diagnostic] = []
         self.enums: dict[str, EnumT] = {}
         self.structs: dict[str, StructT] = {}
@@ -191,6 +214,12 @@ class _Checker:
             self.struct_requires[struct_decl.name] = struct_decl.requires
 
         params = self.check_params()
+        for table in rs.tables:
+            if table.name in self.table_decls:
+                self.error(f"table '{table.name}' is declared twice", table.span)
+            self.table_decls[table.name] = table
+            if isinstance(table, n.CsvTable):
+                self.load_csv_table(table)
         schemas = tuple(self.check_record(r) for r in rs.records)
         by_name = {s.name: s for s in schemas}
         if len(by_name) != len(schemas):
@@ -208,7 +237,15 @@ class _Checker:
                 self.error(f"record type '{score.record}' has two score blocks; merge them into one", score.span)
             scored.add(score.record)
         score_targets = {s.record: s for s in rs.scores}
-        awards = tuple(self.check_award(a, by_name, score_targets) for a in rs.awards)
+        per_unit = self.check_per_unit(rs.per_unit, schemas) if rs.per_unit is not None else None
+        awards = tuple(self.check_award(a, by_name, score_targets, schemas) for a in rs.awards)
+        units_from = None
+        if rs.units_from is not None:
+            found = self.csv_tables.get(rs.units_from)
+            if found is None:
+                self.error(f"'units from {rs.units_from}': no CSV table of that name", rs.span)
+            else:
+                units_from = found[0]
         for name in self.overrides:
             if name not in self.params:
                 self.error(
@@ -217,7 +254,20 @@ class _Checker:
                 )
         if self.errors:
             raise RulesetError(self.errors)
-        return ir.Program(rs.name, rs.title, rs.version, rs.source, params, schemas, scores, awards)
+        return ir.Program(
+            rs.name,
+            rs.title,
+            rs.version,
+            rs.source,
+            params,
+            schemas,
+            scores,
+            awards,
+            tuple(t for t, _, _ in self.csv_tables.values()),
+            per_unit,
+            units_from,
+            rs.period_default,
+        )
 
     def check_params(self) -> tuple[ir.Param, ...]:
         out = []
@@ -261,25 +311,22 @@ class _Checker:
         implicit = (FieldSpec("id", TEXT, 0, span=decl.span),)
         struct = self.make_struct(decl.name, decl.fields, implicit)
         self.structs.setdefault(decl.name, struct)
-        dated = None
+        scope = _Scope((struct,), context=False)
+        dated = period_by = None
         if decl.dated is not None:
-            spec = struct.field(decl.dated)
-            if spec is None:
-                self.error(
-                    f"record {decl.name} is dated by unknown field '{decl.dated}'"
-                    f"{_did_you_mean(decl.dated, [f.name for f in struct.fields])}",
-                    decl.span,
-                )
-            elif spec.type not in (DATE, INTEGER):
-                self.error(f"a record is dated by a date (or a year as integer), not {spec.type}", decl.span)
-            else:
-                dated = spec.index
+            dated = self.expr(decl.dated, scope)
+            if dated.type not in (DATE, INTEGER, NULL):
+                self.error(f"a record is dated by a date (or a year as integer), not {dated.type}", decl.dated.span)
+        if decl.period_by is not None:
+            period_by = self.expr(decl.period_by, scope)
+            if period_by.type not in (DATE, NULL):
+                self.error(f"'period by' needs a date, not {period_by.type}", decl.period_by.span)
         requires = self.check_requires(decl.requires, struct)
         nested = []
         for sname, sreqs in self.struct_requires.items():
             if sreqs and self._uses_struct(struct, self.structs[sname]):
                 nested.append((self.structs[sname], self.check_requires(sreqs, self.structs[sname])))
-        return ir.Schema(decl.name, struct, dated, requires, tuple(nested))
+        return ir.Schema(decl.name, struct, dated, period_by, requires, tuple(nested))
 
     def _uses_struct(self, struct: StructT, target: StructT) -> bool:
         def walk(t: Type) -> bool:
@@ -295,7 +342,7 @@ class _Checker:
 
     def check_requires(self, requires: Sequence[n.Require], struct: StructT) -> tuple[ir.Require, ...]:
         out = []
-        scope = _Scope((struct,))
+        scope = _Scope((struct,), context=False)
         for req in requires:
             cond = self.bool_expr(req.cond, scope)
             if struct.field(req.at[0]) is None:
@@ -312,23 +359,99 @@ class _Checker:
             )
             schema = next(iter(schemas.values()), None)
             if schema is None:
-                return ir.Score(decl.record, ir.Const("", NAME), (), (), ())
-        scope = _Scope((schema.struct,))
+                return ir.Score(decl.record, ir.Const("", NAME), (), (), (), ())
+        struct, lets = self.check_lets(decl.lets, schema.struct, ())
+        scope = _Scope((struct,))
         targets = self.path_expr(decl.to, scope, decl.span)
         if not (is_name_like(targets.type) or (isinstance(targets.type, ListT) and is_name_like(targets.type.item))):
             self.error(f"'score ... to' must name a unit field (name or list of name), not {targets.type}", decl.span)
-        gates = tuple(
-            ir.Gate(self.bool_expr(g.cond, scope), _source_text(g.cond.span), g.clause, g.notes) for g in decl.gates
-        )
-        groups = []
+        steps: list[ir.Gate | ir.Group] = []
         seen_groups: set[str] = set()
-        for group in decl.groups:
-            if group.name in seen_groups:
-                self.error(f"group '{group.name}' is declared twice", group.span)
-            seen_groups.add(group.name)
-            groups.append(self.check_group(group, scope))
+        for step in decl.steps:
+            if isinstance(step, n.Gate):
+                cond = self.bool_expr(step.cond, scope)
+                steps.append(ir.Gate(cond, _source_text(step.cond.span), step.clause, step.notes))
+                continue
+            if step.name in seen_groups:
+                self.error(f"group '{step.name}' is declared twice", step.span)
+            seen_groups.add(step.name)
+            steps.append(self.check_group(step, scope))
         warns = tuple(self.check_warn(w, scope) for w in decl.warns)
-        return ir.Score(decl.record, targets, gates, tuple(groups), warns)
+        reminds = tuple(self.check_remind(r, scope) for r in decl.reminds)
+        return ir.Score(decl.record, targets, lets, tuple(steps), warns, reminds)
+
+    def check_lets(
+        self, lets: Sequence[n.Let], base: StructT, outer: tuple[StructT, ...]
+    ) -> tuple[StructT, tuple[ir.Expr, ...]]:
+        """Extend a scope struct with computed fields, each seeing the ones before it."""
+        struct = base
+        checked: list[ir.Expr] = []
+        for let in lets:
+            if struct.field(let.name) is not None:
+                self.error(f"'{let.name}' is already a field or a let here", let.span)
+                continue
+            value = self.expr(let.expr, _Scope((struct, *outer)))
+            checked.append(value)
+            spec = FieldSpec(let.name, value.type, len(struct.fields), span=let.span)
+            struct = StructT(base.name, (*struct.fields, spec))
+        return struct, tuple(checked)
+
+    def check_remind(self, remind: n.Remind, scope: _Scope) -> ir.Remind:
+        cond = self.bool_expr(remind.cond, scope)
+        due = shortfall = None
+        if remind.due is not None:
+            due = self.expr(remind.due, scope)
+            if due.type not in (DATE, NULL):
+                self.error(f"'due' needs a date, not {due.type}", remind.due.span)
+        if remind.shortfall is not None:
+            shortfall = self.expr(remind.shortfall, scope)
+            if not is_numeric(shortfall.type) and shortfall.type != NULL:
+                self.error(f"'shortfall' needs a number, not {shortfall.type}", remind.shortfall.span)
+        pieces = self.message_pieces(remind.message, scope, remind.span)
+        return ir.Remind(cond, pieces, due, shortfall, remind.clause, remind.notes)
+
+    def entrant_scope(self, schemas: Sequence[ir.Schema], records: ir.Schema | None) -> ir.Entrant:
+        """The scope of a unit or an award entrant: its name, totals and record lists."""
+        fields = [FieldSpec("unit", NAME, 0), FieldSpec("points", DECIMAL, 1), FieldSpec("yuan", DECIMAL, 2)]
+        listed = [records] if records is not None else []
+        listed += list(schemas)
+        names = []
+        for i, schema in enumerate(listed):
+            base = schema.struct
+            extra = (
+                FieldSpec("scored", BOOL, len(base.fields)),
+                FieldSpec("points", DECIMAL, len(base.fields) + 1),
+                FieldSpec("yuan", DECIMAL, len(base.fields) + 2),
+            )
+            item = StructT(base.name, (*base.fields, *extra))
+            name = "records" if i == 0 and records is not None else schema.name
+            if any(f.name == name for f in fields):
+                continue
+            fields.append(FieldSpec(name, ListT(item), len(fields)))
+            names.append(schema.name)
+        return ir.Entrant(StructT("entrant", tuple(fields)), tuple(names))
+
+    def check_per_unit(self, decl: n.PerUnit, schemas: Sequence[ir.Schema]) -> ir.PerUnit:
+        single = schemas[0] if len(schemas) == 1 else None
+        entrant = self.entrant_scope(schemas, single)
+        struct, lets = self.check_lets(decl.lets, entrant.struct, ())
+        scope = _Scope((struct,))
+        rules = []
+        for rule in decl.rules:
+            rules.append(self.check_rule(rule, "unit", scope))
+        warns = tuple(self.check_warn(w, scope) for w in decl.warns)
+        reminds = tuple(self.check_remind(r, scope) for r in decl.reminds)
+        shows = []
+        for name in decl.shows:
+            spec = struct.field(name)
+            if spec is None:
+                self.error(
+                    f"'show {name}': no such let or field{_did_you_mean(name, [f.name for f in struct.fields])}",
+                    decl.span,
+                )
+                continue
+            shows.append((name, spec.index))
+        return ir.PerUnit(ir.Entrant(struct, entrant.types), lets, tuple(rules), warns, reminds, tuple(shows))
 
     def check_group(self, group: n.Group, scope: _Scope) -> ir.Group:
         if group.combine not in _COMBINES:
@@ -351,7 +474,12 @@ class _Checker:
                 self.error(f"rule '{rule.label}' is declared twice in group {group.name}", rule.span)
             labels.add(rule.label)
             rules.append(self.check_rule(rule, group.name, rule_scope))
-        return ir.Group(group.name, group.combine, over, tuple(rules), group.clause, group.notes)
+        scale = None
+        if group.scale is not None:
+            scale = self.expr(group.scale, scope)
+            if not is_numeric(scale.type):
+                self.error(f"'scale' needs a number, not {scale.type}", group.scale.span)
+        return ir.Group(group.name, group.combine, over, scale, tuple(rules), group.clause, group.notes)
 
     def check_rule(self, rule: n.Rule, group: str, scope: _Scope) -> ir.Rule:
         cond = self.bool_expr(rule.cond, scope)
@@ -374,20 +502,30 @@ class _Checker:
 
     def check_warn(self, warn: n.Warn, scope: _Scope) -> ir.Warn:
         cond = self.bool_expr(warn.cond, scope)
+        return ir.Warn(cond, self.message_pieces(warn.message, scope, warn.span), warn.clause, warn.notes)
+
+    def message_pieces(self, message: str, scope: _Scope, span: Span | None) -> tuple[str | ir.Expr, ...]:
+        """Literal text and ``{path}`` placeholders, checked in ``scope``."""
         pieces: list[str | ir.Expr] = []
         pos = 0
-        for match in _PLACEHOLDER.finditer(warn.message):
-            pieces.append(warn.message[pos : match.start()])
+        for match in _PLACEHOLDER.finditer(message):
+            pieces.append(message[pos : match.start()])
             path = tuple(part.strip() for part in match.group(1).split("."))
             if not all(path):
-                self.error(f"empty placeholder '{{{match.group(1)}}}' in the message", warn.span)
+                self.error(f"empty placeholder '{{{match.group(1)}}}' in the message", span)
             else:
-                pieces.append(self.path_expr(path, scope, warn.span))
+                pieces.append(self.path_expr(path, scope, span))
             pos = match.end()
-        pieces.append(warn.message[pos:])
-        return ir.Warn(cond, tuple(p for p in pieces if p != ""), warn.clause, warn.notes)
+        pieces.append(message[pos:])
+        return tuple(p for p in pieces if p != "")
 
-    def check_award(self, decl: n.Award, schemas: Mapping[str, ir.Schema], scores: Mapping[str, n.Score]) -> ir.Award:
+    def check_award(
+        self,
+        decl: n.Award,
+        schemas: Mapping[str, ir.Schema],
+        scores: Mapping[str, n.Score],
+        all_schemas: Sequence[ir.Schema],
+    ) -> ir.Award:
         if decl.of_type is not None:
             schema = schemas.get(decl.of_type)
             if schema is None:
@@ -404,8 +542,9 @@ class _Checker:
         if not decl.prizes:
             self.error("an award needs at least one prize", decl.span)
         if schema is None:
+            empty = self.entrant_scope((), None)
             return ir.Award(
-                decl.label, "", ir.Const("", NAME), False, ir.Const(0, INTEGER), None, (), "split", None, ()
+                decl.label, "", ir.Const("", NAME), False, empty, ir.Const(0, INTEGER), None, (), "split", None, ()
             )
         record_scope = _Scope((schema.struct,))
         entrants = self.path_expr(decl.rank, record_scope, decl.span)
@@ -413,15 +552,8 @@ class _Checker:
             self.error(f"'rank' must name a name field (or a list of names), not {entrants.type}", decl.span)
         score = scores.get(schema.name)
         are_targets = score is not None and score.to == decl.rank
-        entrant = StructT(
-            "entrant",
-            (
-                FieldSpec("records", ListT(schema.struct), 0),
-                FieldSpec("points", DECIMAL, 1),
-                FieldSpec("yuan", DECIMAL, 2),
-            ),
-        )
-        scope = _Scope((entrant,))
+        entrant = self.entrant_scope(all_schemas, schema)
+        scope = _Scope((entrant.struct,))
         measure = self.expr(decl.measure, scope)
         if not is_numeric(measure.type):
             self.error(f"an award ranks by a number, not {measure.type}", decl.span)
@@ -431,6 +563,7 @@ class _Checker:
             schema.name,
             entrants,
             are_targets,
+            entrant,
             measure,
             among,
             decl.prizes,
@@ -507,6 +640,8 @@ class _Checker:
             if expr.ident in self.params:
                 param = self.params[expr.ident]
                 return ir.Const(param.value, param.type)
+            if scope.context and expr.ident in CONTEXT_NAMES:
+                return CONTEXT_NAMES[expr.ident]
             self.error(
                 f"unknown name '{expr.ident}'{_did_you_mean(expr.ident, [*scope.names(), *self.params])}",
                 expr.span,
@@ -561,6 +696,27 @@ class _Checker:
             return ir.IsNull(self.expr(expr.expr, scope), expr.negated, BOOL)
         if isinstance(expr, n.Call):
             return self.call(expr, scope)
+        if isinstance(expr, n.If):
+            cond = self.bool_expr(expr.cond, scope)
+            then = self.expr(expr.then, scope)
+            otherwise = self.expr(expr.otherwise, scope)
+            result = _unify(then.type, otherwise.type)
+            if result is None:
+                self.error(f"the two branches differ: {then.type} and {otherwise.type}", expr.span)
+                result = then.type
+            return ir.If(cond, then, otherwise, result)
+        if isinstance(expr, n.Index):
+            key = self.expr(expr.key, scope)
+            table = self.table_for(expr.table, key.type, expr.span)
+            if table is None:
+                return ir.Const(None, NULL)
+            return ir.Lookup(table[0], key, table[1])
+        if isinstance(expr, n.InTable):
+            subject = self.expr(expr.expr, scope)
+            table = self.table_for(expr.table, subject.type, expr.span)
+            if table is None:
+                return ir.Const(None, NULL)
+            return ir.InTable(subject, table[0], expr.negated, BOOL)
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
 
     def arith(self, expr: n.BinOp, scope: _Scope) -> ir.Expr:
@@ -640,6 +796,116 @@ class _Checker:
         self.error(f"unknown function '{func}'{_did_you_mean(func, known)}", expr.span)
         return ir.Const(None, NULL)
 
+    # --- tables ----------------------------------------------------------------------
+
+    def table_for(self, name: str, key_type: Type, span: Span | None) -> tuple[ir.Table, Type] | None:
+        """The table ``name`` read with keys of ``key_type``, and the type of what it gives."""
+        decl = self.table_decls.get(name)
+        if decl is None:
+            self.error(f"unknown table '{name}'{_did_you_mean(name, list(self.table_decls))}", span)
+            return None
+        if isinstance(decl, n.CsvTable):
+            loaded = self.csv_tables.get(name)
+            if loaded is None:
+                return None
+            table, row, key = loaded
+            if not (key_type == NULL or _comparable(key_type, key.type)):
+                self.error(f"table '{name}' is keyed by {key.type}, not {key_type}", span)
+            return table, row
+        value_type = self._inline_value_type(decl)
+        cached = self.tables.get((name, id(key_type)))
+        if cached is not None:
+            return cached, value_type
+        rows: dict[Any, Any] = {}
+        default = None
+        for entry in decl.entries:
+            value = self.literal_value(entry.value, value_type)
+            if entry.key is None:
+                default = value
+                continue
+            row_key: Any = entry.key
+            if isinstance(key_type, EnumT):
+                row_key = key_type.canonical(str(entry.key))
+                if row_key is None:
+                    self.error(self.enum_message(str(entry.key), key_type), entry.span)
+                    continue
+            elif is_numeric(key_type):
+                if not isinstance(entry.key, Decimal):
+                    self.error(f"table '{name}' is read with a number here, but '{entry.key}' is not one", entry.span)
+                    continue
+            elif is_name_like(key_type):
+                row_key = name_key(str(entry.key)) if key_type == NAME else normalize_text(str(entry.key))
+            elif key_type != NULL:
+                self.error(f"table '{name}' cannot be read with a {key_type}", span)
+                return None
+            if row_key in rows:
+                self.error(f"key '{entry.key}' is listed twice in table {name}", entry.span)
+            rows[row_key] = value
+        table = ir.Table(name, rows, default, key_type == NAME, {})
+        self.tables[(name, id(key_type))] = table
+        return table, value_type
+
+    def _inline_value_type(self, decl: n.InlineTable) -> Type:
+        values = [e.value for e in decl.entries]
+        if all(isinstance(v, n.Number) for v in values):
+            return INTEGER if all(v.is_integer for v in values if isinstance(v, n.Number)) else DECIMAL
+        if all(isinstance(v, n.String) for v in values):
+            return TEXT
+        if all(isinstance(v, n.Boolean) for v in values):
+            return BOOL
+        self.error(f"the values of table '{decl.name}' must all be numbers, all text, or all true/false", decl.span)
+        return TEXT
+
+    def load_csv_table(self, decl: n.CsvTable) -> None:
+        """Read a CSV data table beside the ruleset, typing every cell."""
+        struct = self.make_struct(decl.name, decl.fields, ())
+        key = struct.field(decl.key)
+        if key is None:
+            self.error(f"table '{decl.name}': key '{decl.key}' is not one of its fields", decl.span)
+            return
+        path = (self.base_dir or Path.cwd()) / decl.path
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as err:
+            reason = getattr(err, "strerror", None) or str(err)
+            self.error(f"table '{decl.name}': cannot read {decl.path}: {reason}", decl.span)
+            return
+        source = SourceText(decl.path, text)
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [normalize_text(h) for h in next(reader, [])]
+        missing = [f.name for f in struct.fields if f.name not in header]
+        if missing:
+            self.error(f"{decl.path}: the header lacks column(s) {', '.join(missing)} of table {decl.name}", decl.span)
+            return
+        rows: dict[Any, Any] = {}
+        shown: dict[Any, str] = {}
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            values = []
+            for spec in struct.fields:
+                column = header.index(spec.name)
+                cell = cells[column] if column < len(cells) else ""
+                value = _csv_cell(cell, spec.type)
+                if value is None:
+                    col = _csv_col(source.line(line), column)
+                    where = Span(source, line, col, line, col + max(len(cell), 1))
+                    self.error(f"table {decl.name}: {spec.name}: '{cell}' is not a valid {spec.type}", where)
+                values.append(value)
+            row_key = values[key.index]
+            if row_key is None:
+                continue
+            lookup_key = name_key(row_key) if key.type == NAME else row_key
+            if lookup_key in rows:
+                self.error(
+                    f"table {decl.name}: '{row_key}' is listed twice; keep one row", Span(source, line, 1, line, 2)
+                )
+                continue
+            rows[lookup_key] = tuple(values)
+            shown[lookup_key] = str(row_key)
+        self.csv_tables[decl.name] = (ir.Table(decl.name, rows, None, key.type == NAME, shown), struct, key)
+
     # --- cheap contradiction check -------------------------------------------------
 
     def check_contradiction(self, cond: n.Expr, span: Span | None) -> None:
@@ -678,6 +944,51 @@ def _name_and_literal(cmp: n.Compare) -> tuple[str | None, str | None]:
     if isinstance(cmp.left, n.Name):
         return cmp.left.ident, lit(cmp.right)
     return None, None
+
+
+def _unify(a: Type, b: Type) -> Type | None:
+    if a == b:
+        return a
+    if NULL in (a, b):
+        return b if a == NULL else a
+    if is_numeric(a) and is_numeric(b):
+        return DECIMAL
+    if is_name_like(a) and is_name_like(b):
+        return TEXT
+    return None
+
+
+def _csv_cell(cell: str, ftype: Type) -> Any:
+    """A typed table cell, or None when it does not fit."""
+    text = normalize_text(cell)
+    try:
+        if ftype in (TEXT, NAME):
+            return text or None
+        if ftype == INTEGER:
+            return int(text)
+        if ftype == DECIMAL:
+            value = Decimal(text)
+            return value if value.is_finite() else None
+        if ftype == BOOL:
+            return _BOOL_WORDS.get(text.lower())
+        if ftype == DATE:
+            return dt.date.fromisoformat(text)
+        if isinstance(ftype, EnumT):
+            return ftype.canonical(text)
+    except (ValueError, InvalidOperation):
+        return None
+    return None
+
+
+def _csv_col(line: str, index: int) -> int:
+    cell, i, quoted = 0, 0, False
+    while i < len(line) and cell < index:
+        if line[i] == '"':
+            quoted = not quoted
+        elif line[i] == "," and not quoted:
+            cell += 1
+        i += 1
+    return i + 1
 
 
 def _comparable(a: Type, b: Type) -> bool:
@@ -725,6 +1036,10 @@ def _source_text(span: Span | None) -> str:
     return " ".join(p.strip() for p in parts)
 
 
-def check_ruleset(ruleset: n.Ruleset, overrides: Mapping[str, Any] | None = None) -> ir.Program:
-    """Resolve and type-check a ruleset; raise :class:`RulesetError` with every problem."""
-    return _Checker(ruleset, overrides or {}).run()
+def check_ruleset(
+    ruleset: n.Ruleset, overrides: Mapping[str, Any] | None = None, base_dir: Path | None = None
+) -> ir.Program:
+    """Resolve and type-check a ruleset; raise :class:`RulesetError` with every problem.
+
+    ``base_dir`` is where data tables named by the ruleset are read from."""
+    return _Checker(ruleset, overrides or {}, base_dir).run()

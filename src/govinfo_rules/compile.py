@@ -202,6 +202,24 @@ def compile_expr(node: ir.Expr) -> Fn:
         return lambda env: (inner(env) is None) != negated
     if isinstance(node, ir.Logic):
         return _logic(node.op, compile_expr(node.left), compile_expr(node.right))
+    if isinstance(node, ir.Context):
+        index = node.index
+        return lambda env: env[-1][index]
+    if isinstance(node, ir.If):
+        cond, then, otherwise = compile_expr(node.cond), compile_expr(node.then), compile_expr(node.otherwise)
+        return lambda env: then(env) if cond(env) is True else otherwise(env)
+    if isinstance(node, ir.Lookup):
+        return _lookup(node.table, compile_expr(node.key))
+    if isinstance(node, ir.InTable):
+        inner, rows, by_name, negated = compile_expr(node.expr), node.table.rows, node.table.by_name, node.negated
+
+        def in_table(env: Env) -> bool | None:
+            v = inner(env)
+            if v is None:
+                return None
+            return ((name_key(v) if by_name else v) in rows) != negated
+
+        return in_table
     if isinstance(node, ir.Aggregate):
         where = compile_expr(node.where) if node.where is not None else None
         return _aggregate(node.func, compile_expr(node.items), where)
@@ -215,6 +233,18 @@ def compile_expr(node: ir.Expr) -> Fn:
 
         return extreme
     raise AssertionError(f"unhandled IR node {node!r}")  # pragma: no cover
+
+
+def _lookup(table: ir.Table, key: Fn) -> Fn:
+    rows, default, by_name = table.rows, table.default, table.by_name
+
+    def lookup(env: Env) -> Any:
+        k = key(env)
+        if k is None:
+            return None
+        return rows.get(name_key(k) if by_name else k, default)
+
+    return lookup
 
 
 def _amount(node: ir.Expr) -> Fn:
@@ -238,6 +268,7 @@ class Line:
     points: Decimal
     yuan: Decimal
     item: int | None  # index in the group's `over` list, if any
+    factor: Decimal | None = None  # the group's scale, when it has one
 
 
 @attrs.frozen
@@ -259,6 +290,71 @@ class Outcome:
     dropped: tuple[Dropped, ...] | None
     stopped_by: ir.Gate | None
     warnings: tuple[tuple[ir.Warn, str], ...]
+    reminders: tuple[Reminding, ...] = ()
+
+    @property
+    def scored(self) -> bool:
+        """Passed every gate: what counts toward a quota."""
+        return self.stopped_by is None
+
+
+@attrs.frozen
+class Reminding:
+    """A reminder raised for a record or a unit: its text, due date and shortfall."""
+
+    remind: ir.Remind
+    text: str
+    due: Any
+    shortfall: Any
+
+
+def message(pieces: tuple[str | Fn, ...], env: Env) -> str:
+    return "".join(p if isinstance(p, str) else format_value(p(env)) for p in pieces)
+
+
+class CompiledMessages:
+    """The warnings and reminders of a scope, compiled once."""
+
+    def __init__(self, warns: tuple[ir.Warn, ...], reminds: tuple[ir.Remind, ...]) -> None:
+        self.warns = tuple((w, compile_expr(w.cond), _pieces(w.pieces)) for w in warns)
+        self.reminds = tuple(
+            (
+                r,
+                compile_expr(r.cond),
+                _pieces(r.pieces),
+                compile_expr(r.due) if r.due is not None else None,
+                compile_expr(r.shortfall) if r.shortfall is not None else None,
+            )
+            for r in reminds
+        )
+
+    def warnings(self, env: Env) -> tuple[tuple[ir.Warn, str], ...]:
+        return tuple((w, message(p, env)) for w, cond, p in self.warns if cond(env) is True)
+
+    def reminders(self, env: Env) -> tuple[Reminding, ...]:
+        out = []
+        for remind, cond, pieces, due, shortfall in self.reminds:
+            if cond(env) is True:
+                out.append(
+                    Reminding(
+                        remind,
+                        message(pieces, env),
+                        due(env) if due is not None else None,
+                        shortfall(env) if shortfall is not None else None,
+                    )
+                )
+        return tuple(out)
+
+
+def _pieces(pieces: tuple[str | ir.Expr, ...]) -> tuple[str | Fn, ...]:
+    return tuple(p if isinstance(p, str) else compile_expr(p) for p in pieces)
+
+
+def extend(values: tuple[Any, ...], lets: tuple[Fn, ...], ctx: Any) -> tuple[Any, ...]:
+    """A scope's values followed by its lets, each computed with the ones before it."""
+    for let in lets:
+        values = (*values, let((values, ctx)))
+    return values
 
 
 class _CompiledGroup:
@@ -266,12 +362,22 @@ class _CompiledGroup:
         self.group = group
         self.highest = group.combine == "highest"
         self.over = compile_expr(group.over) if group.over is not None else None
+        self.scale = _amount(group.scale) if group.scale is not None else None
         self.rules = tuple(
             (rule, compile_expr(rule.cond), _amount(rule.points), _amount(rule.yuan)) for rule in group.rules
         )
 
     def lines(self, env: Env) -> list[Line]:
-        """Every rule that matched, in item order then rule order."""
+        """Every rule that matched, in item order then rule order, scaled."""
+        out = self._matched(env)
+        if self.scale is not None and out:
+            factor = self.scale(env)
+            out = [
+                attrs.evolve(line, points=line.points * factor, yuan=line.yuan * factor, factor=factor) for line in out
+            ]
+        return out
+
+    def _matched(self, env: Env) -> list[Line]:
         out: list[Line] = []
         if self.over is None:
             for rule, cond, points, yuan in self.rules:
@@ -295,60 +401,63 @@ def pick_highest(lines: list[Line]) -> tuple[Line, list[Dropped]]:
     return best, [Dropped(line, best) for line in lines if line is not best]
 
 
+class CompiledRules:
+    """Rules summed over a scope (the `per unit` block): every match pays."""
+
+    def __init__(self, rules: tuple[ir.Rule, ...]) -> None:
+        self.rules = tuple((rule, compile_expr(rule.cond), _amount(rule.points), _amount(rule.yuan)) for rule in rules)
+
+    def run(self, env: Env) -> list[tuple[ir.Rule, Decimal, Decimal]]:
+        return [(rule, points(env), yuan(env)) for rule, cond, points, yuan in self.rules if cond(env) is True]
+
+
 class CompiledScore:
     """The `score` block of one record type, ready to run on validated records."""
 
     def __init__(self, score: ir.Score) -> None:
         self.score = score
         self.targets = compile_expr(score.targets)
-        self.gates = tuple((gate, compile_expr(gate.cond)) for gate in score.gates)
-        self.groups = tuple(_CompiledGroup(g) for g in score.groups)
-        self.warns = tuple(
-            (warn, compile_expr(warn.cond), tuple(p if isinstance(p, str) else compile_expr(p) for p in warn.pieces))
-            for warn in score.warns
+        self.lets = tuple(compile_expr(let) for let in score.lets)
+        self.steps = tuple(
+            (step, compile_expr(step.cond)) if isinstance(step, ir.Gate) else (step, _CompiledGroup(step))
+            for step in score.steps
         )
+        self.messages = CompiledMessages(score.warns, score.reminds)
 
-    def target_names(self, values: tuple[Any, ...]) -> tuple[str, ...]:
-        found = self.targets((values,))
-        if isinstance(found, tuple):
-            return found
-        return (found,)
-
-    def run(self, values: tuple[Any, ...], *, trace: bool) -> Outcome:
-        env: Env = (values,)
+    def run(self, values: tuple[Any, ...], ctx: Any, *, trace: bool) -> Outcome:
+        ext = extend(values, self.lets, ctx) if self.lets else values
+        env: Env = (ext, ctx)
         stopped_by = None
-        for gate, cond in self.gates:
-            if cond(env) is not True:
-                stopped_by = gate
-                break
         points = yuan = ZERO
         kept: list[Line] = []
         dropped: list[Dropped] = []
-        if stopped_by is None:
-            for group in self.groups:
-                lines = group.lines(env)
-                if not lines:
-                    continue
-                if group.highest:
-                    best, beaten = pick_highest(lines)
-                    lines = [best]
-                    dropped.extend(beaten)
-                for line in lines:
-                    points += line.points
-                    yuan += line.yuan
-                if trace:
-                    kept.extend(lines)
-        warnings = []
-        for warn, cond, pieces in self.warns:
-            if cond(env) is True:
-                text = "".join(p if isinstance(p, str) else format_value(p(env)) for p in pieces)
-                warnings.append((warn, text))
+        for step, run in self.steps:
+            if isinstance(step, ir.Gate):
+                if stopped_by is None and run(env) is not True:  # type: ignore[operator]
+                    stopped_by = step
+                continue
+            if stopped_by is not None:
+                continue
+            lines = run.lines(env)  # type: ignore[union-attr]
+            if not lines:
+                continue
+            if step.combine == "highest":
+                best, beaten = pick_highest(lines)
+                lines = [best]
+                dropped.extend(beaten)
+            for line in lines:
+                points += line.points
+                yuan += line.yuan
+            if trace:
+                kept.extend(lines)
+        found = self.targets(env)
         return Outcome(
-            self.target_names(values),
+            found if isinstance(found, tuple) else (found,),
             points,
             yuan,
             tuple(kept) if trace else None,
             tuple(dropped) if trace else None,
             stopped_by,
-            tuple(warnings),
+            self.messages.warnings(env),
+            self.messages.reminders(env),
         )

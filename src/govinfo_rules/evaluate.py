@@ -1,8 +1,8 @@
-"""Typed records to a :class:`Report` (stage 5): period, as-of, credits, ranks, awards.
+"""Typed records to a :class:`Report` (stage 5): period, as-of, credits, units, awards.
 
 Entry point: :func:`evaluate`.  Per-record work is done by the compiled score blocks
-(:mod:`.compile`); this module only decides which records count, credits units,
-ranks them and runs the awards.
+(:mod:`.compile`); this module decides which records count, credits units, runs the
+`per unit` rules, ranks units and runs the awards.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from . import ir
 from .awards import competition_ranks, place_prizes
-from .compile import CompiledScore, compile_expr
+from .compile import CompiledMessages, CompiledRules, CompiledScore, Fn, Outcome, Reminding, compile_expr, extend
 from .errors import UsageError
 from .periods import Period
 from .report import (
@@ -22,6 +22,7 @@ from .report import (
     Credit,
     DroppedLine,
     RecordResult,
+    Reminder,
     Report,
     TraceLine,
     UnitResult,
@@ -34,14 +35,56 @@ from .validate import Record
 ZERO = Decimal(0)
 
 
-class _Units:
-    """Per-unit totals, keyed by name identity, shown under the first spelling met."""
+class CompiledProgram:
+    """Everything of a checked program that runs, compiled once when it is loaded."""
 
-    def __init__(self) -> None:
+    def __init__(self, program: ir.Program) -> None:
+        self.program = program
+        self.schemas = {s.name: s for s in program.schemas}
+        self.scores = {s.record: CompiledScore(s) for s in program.scores}
+        self.dated: dict[str, Fn | None] = {}
+        self.period_by: dict[str, Fn | None] = {}
+        for schema in program.schemas:
+            self.dated[schema.name] = compile_expr(schema.dated) if schema.dated is not None else None
+            self.period_by[schema.name] = compile_expr(schema.period_by) if schema.period_by is not None else None
+        unit = program.per_unit
+        self.unit_lets = tuple(compile_expr(e) for e in unit.lets) if unit is not None else ()
+        self.unit_rules = CompiledRules(unit.rules) if unit is not None else None
+        self.unit_messages = CompiledMessages(unit.warns, unit.reminds) if unit is not None else None
+        self.awards = tuple(
+            (a, compile_expr(a.entrants), compile_expr(a.measure), compile_expr(a.among) if a.among else None)
+            for a in program.awards
+        )
+        self.has_reminders = bool(any(s.reminds for s in program.scores) or (unit is not None and unit.reminds))
+        self.by_year = any(
+            s.dated is not None and s.period_by is None and s.dated.type == INTEGER for s in program.schemas
+        )
+
+
+def _period_values(period: Period | None, as_of: dt.date) -> tuple[Any, ...] | None:
+    """``period`` as the language sees it: (start, end, months, months_begun)."""
+    if period is None:
+        return None
+    begun = 0
+    year, month = period.start.year, period.start.month
+    for _ in range(period.months):
+        if dt.date(year, month, 1) <= as_of:
+            begun += 1
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return (period.start, period.end, period.months, begun)
+
+
+class _Units:
+    """Per-unit totals and record lists, keyed by name identity, shown under the
+    first spelling met (a data table's spelling when the ruleset lists its units)."""
+
+    def __init__(self, types: Sequence[str]) -> None:
+        self.types = tuple(types)
         self.shown: dict[str, str] = {}
         self.points: dict[str, Decimal] = {}
         self.yuan: dict[str, Decimal] = {}
         self.records: dict[str, int] = {}
+        self.lists: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
 
     def touch(self, name: str) -> str:
         key = name_key(name)
@@ -50,24 +93,24 @@ class _Units:
             self.points[key] = ZERO
             self.yuan[key] = ZERO
             self.records[key] = 0
+            self.lists[key] = {t: [] for t in self.types}
         return key
 
-    def credit(self, key: str, points: Decimal, yuan: Decimal) -> None:
-        self.points[key] += points
-        self.yuan[key] += yuan
+    def add(self, key: str, record: Record, outcome: Outcome) -> None:
+        self.points[key] += outcome.points
+        self.yuan[key] += outcome.yuan
+        self.records[key] += 1
+        self.lists[key][record.type].append((*record.values, outcome.scored, outcome.points, outcome.yuan))
 
 
-def _dated_by_year(schema: ir.Schema) -> bool:
-    return schema.dated is not None and schema.struct.fields[schema.dated].type == INTEGER
-
-
-def _date_of(record: Record, schema: ir.Schema) -> Any:
-    return record.values[schema.dated] if schema.dated is not None else None
+def _entrant_values(
+    scope: ir.Entrant, name: str, points: Decimal, yuan: Decimal, lists: Mapping[str, list[tuple[Any, ...]]]
+) -> tuple[Any, ...]:
+    return (name, points, yuan, *(tuple(lists.get(t, ())) for t in scope.types))
 
 
 def evaluate(
-    program: ir.Program,
-    scores: Mapping[str, CompiledScore],
+    compiled: CompiledProgram,
     records: Sequence[Record],
     *,
     as_of: dt.date,
@@ -75,96 +118,83 @@ def evaluate(
     trace: bool = True,
     extra_warnings: Sequence[tuple[str, str]] = (),
 ) -> Report:
-    schemas = {s.name: s for s in program.schemas}
-    if period is not None and period.kind != "year" and any(_dated_by_year(s) for s in program.schemas):
+    program = compiled.program
+    if period is not None and period.kind != "year" and compiled.by_year:
         raise UsageError(f"--period {period.label}: this ruleset's records carry only a year; give a year such as 2024")
-    units = _Units()
+    ctx = (as_of, _period_values(period, as_of))
+    units = _Units([s.name for s in program.schemas])
+    if program.units_from is not None:
+        for listed in program.units_from.shown.values():
+            units.touch(listed)
     results: list[RecordResult] = []
     warnings: list[Warning] = [Warning(rid, message) for rid, message in extra_warnings]
-    counted: list[Record] = []
-    record_points: dict[str, Decimal] = {}
+    reminders: list[Reminder] = []
+    counted: list[tuple[Record, Outcome | None]] = []
 
     for record in records:
-        schema = schemas[record.type]
-        day = _date_of(record, schema)
-        if period is not None and isinstance(day, dt.date) and day not in period:
-            continue
-        if period is not None and isinstance(day, int) and day != period.start.year:
-            continue  # dated by a year: a year period selects by it; as_of does not apply
+        dated = compiled.dated[record.type]
+        day = dated((record.values,)) if dated is not None else None
+        by = compiled.period_by[record.type]
+        period_day = by((record.values,)) if by is not None else day
+        if period is not None:
+            if isinstance(period_day, dt.date) and period_day not in period:
+                continue
+            if isinstance(period_day, int) and period_day != period.start.year:
+                continue  # dated by a year: a year period selects by it; as_of does not apply
         if isinstance(day, dt.date) and day > as_of:
             results.append(RecordResult(record.id, record.type, (), () if trace else None, counted=False))
             warnings.append(
                 Warning(record.id, f"dated {day.isoformat()}, after the as-of date {as_of.isoformat()}: not counted")
             )
             continue
-        counted.append(record)
-        score = scores.get(record.type)
+        score = compiled.scores.get(record.type)
         if score is None:
+            counted.append((record, None))
             results.append(RecordResult(record.id, record.type, (), () if trace else None))
             continue
-        outcome = score.run(record.values, trace=trace)
+        outcome = score.run(record.values, ctx, trace=trace)
+        counted.append((record, outcome))
         keys: list[str] = []
-        credits: list[Credit] = []
         for name in outcome.targets:
             key = units.touch(name)
-            if key in keys:
-                continue  # a unit named twice in one record is credited once
-            keys.append(key)
-            units.records[key] += 1
-            units.credit(key, outcome.points, outcome.yuan)
-            credits.append(Credit(units.shown[key], outcome.points, outcome.yuan))
-        record_points[record.id] = outcome.points
-        lines = dropped = None
-        if trace:
-            assert outcome.lines is not None and outcome.dropped is not None
-            lines = tuple(
-                TraceLine(
-                    line.rule.name,
-                    units.shown[key],
-                    line.points,
-                    line.yuan,
-                    line.rule.clause,
-                    line.rule.notes,
-                    line.item,
-                )
-                for key in keys
-                for line in outcome.lines
-            )
-            dropped = tuple(
-                DroppedLine(
-                    d.line.rule.name, d.line.points, d.line.yuan, d.line.rule.clause, d.beaten_by.rule.name, d.line.item
-                )
-                for d in outcome.dropped
-            )
-        gate = outcome.stopped_by
-        results.append(
-            RecordResult(
-                record.id,
-                record.type,
-                tuple(credits),
-                lines,
-                dropped,
-                gate.text if gate is not None else None,
-                gate.clause if gate is not None else None,
-            )
-        )
+            if key not in keys:  # a unit named twice in one record is credited once
+                keys.append(key)
+                units.add(key, record, outcome)
+        results.append(_record_result(record, outcome, [units.shown[k] for k in keys], trace))
         warnings.extend(Warning(record.id, text, warn.clause, warn.notes) for warn, text in outcome.warnings)
+        for key in keys:
+            reminders.extend(_reminder(units.shown[key], r, record.id) for r in outcome.reminders)
+
+    adjustments: dict[str, tuple[TraceLine, ...]] = {}
+    columns: dict[str, tuple[tuple[str, Any], ...]] = {}
+    if program.per_unit is not None:
+        adjustments, columns = _per_unit(compiled, program.per_unit, units, ctx, warnings, reminders)
 
     ordered_keys = sorted(units.shown, key=lambda k: (-units.points[k], units.shown[k]))
     ranks = competition_ranks([units.points[k] for k in ordered_keys])
     unit_results = tuple(
-        UnitResult(units.shown[k], rank, units.points[k], units.yuan[k], None, units.records[k])
+        UnitResult(
+            units.shown[k],
+            rank,
+            units.points[k],
+            units.yuan[k],
+            None,
+            units.records[k],
+            adjustments.get(k, ()),
+            columns.get(k, ()),
+        )
         for k, rank in zip(ordered_keys, ranks, strict=True)
     )
 
     award_results: list[AwardResult] = []
-    for award in program.awards:
-        rows, notes = _run_award(award, counted, units, record_points)
+    for award, entrants, measure, among in compiled.awards:
+        rows, notes = _run_award(award, entrants, measure, among, counted, units, ctx)
         award_results.extend(rows)
         warnings.extend(Warning(None, note, award.clause, award.notes) for note in notes)
 
     results.sort(key=lambda r: natural_key(r.id))
-    warnings.sort(key=lambda w: (w.record is None, natural_key(w.record)))
+    warnings.sort(key=lambda w: (w.record is None, natural_key(w.record), w.unit or ""))
+    reminders.sort(key=lambda r: (r.due_on or dt.date.max, r.unit, natural_key(r.record)))
     return Report(
         ruleset=program.name,
         version=program.version,
@@ -175,46 +205,121 @@ def evaluate(
         awards=tuple(award_results),
         warnings=tuple(warnings),
         title=program.title,
+        reminders=tuple(reminders) if compiled.has_reminders else None,
     )
 
 
+def _record_result(record: Record, outcome: Outcome, shown: list[str], trace: bool) -> RecordResult:
+    credits = tuple(Credit(name, outcome.points, outcome.yuan) for name in shown)
+    lines = dropped = None
+    if trace:
+        assert outcome.lines is not None and outcome.dropped is not None
+        lines = tuple(
+            TraceLine(
+                line.rule.name, name, line.points, line.yuan, line.rule.clause, line.rule.notes, line.item, line.factor
+            )
+            for name in shown
+            for line in outcome.lines
+        )
+        dropped = tuple(
+            DroppedLine(
+                d.line.rule.name, d.line.points, d.line.yuan, d.line.rule.clause, d.beaten_by.rule.name, d.line.item
+            )
+            for d in outcome.dropped
+        )
+    gate = outcome.stopped_by
+    return RecordResult(
+        record.id,
+        record.type,
+        credits,
+        lines,
+        dropped,
+        gate.text if gate is not None else None,
+        gate.clause if gate is not None else None,
+    )
+
+
+def _reminder(unit: str, found: Reminding, record: str | None) -> Reminder:
+    return Reminder(unit, found.text, found.due, found.shortfall, record, found.remind.clause)
+
+
+def _per_unit(
+    compiled: CompiledProgram,
+    block: ir.PerUnit,
+    units: _Units,
+    ctx: tuple[Any, ...],
+    warnings: list[Warning],
+    reminders: list[Reminder],
+) -> tuple[dict[str, tuple[TraceLine, ...]], dict[str, tuple[tuple[str, Any], ...]]]:
+    """Run the `per unit` block for every listed unit; its rules add to the unit's totals."""
+    assert compiled.unit_rules is not None and compiled.unit_messages is not None
+    adjustments: dict[str, tuple[TraceLine, ...]] = {}
+    columns: dict[str, tuple[tuple[str, Any], ...]] = {}
+    for key in sorted(units.shown, key=lambda k: units.shown[k]):
+        name = units.shown[key]
+        values = _entrant_values(block.scope, name, units.points[key], units.yuan[key], units.lists[key])
+        ext = extend(values, compiled.unit_lets, ctx)
+        env = (ext, ctx)
+        lines = []
+        for rule, points, yuan in compiled.unit_rules.run(env):
+            units.points[key] += points
+            units.yuan[key] += yuan
+            lines.append(TraceLine(rule.name, name, points, yuan, rule.clause, rule.notes))
+        adjustments[key] = tuple(lines)
+        columns[key] = tuple((column, ext[index]) for column, index in block.shows)
+        warnings.extend(
+            Warning(None, text, warn.clause, warn.notes, name) for warn, text in compiled.unit_messages.warnings(env)
+        )
+        reminders.extend(_reminder(name, r, None) for r in compiled.unit_messages.reminders(env))
+    return adjustments, columns
+
+
 def _run_award(
-    award: ir.Award, counted: Sequence[Record], units: _Units, record_points: Mapping[str, Decimal]
+    award: ir.Award,
+    entrants: Fn,
+    measure: Fn,
+    among: Fn | None,
+    counted: Sequence[tuple[Record, Outcome | None]],
+    units: _Units,
+    ctx: tuple[Any, ...],
 ) -> tuple[list[AwardResult], list[str]]:
-    entrants = compile_expr(award.entrants)
-    measure = compile_expr(award.measure)
-    among = compile_expr(award.among) if award.among is not None else None
     shown: dict[str, str] = {}
-    entries: dict[str, list[tuple[Any, ...]]] = {}
+    lists: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
     own_points: dict[str, Decimal] = {}
-    for record in counted:
+    own_yuan: dict[str, Decimal] = {}
+    for record, outcome in counted:
         if record.type != award.record:
             continue
-        found = entrants((record.values,))
+        points = outcome.points if outcome is not None else ZERO
+        yuan = outcome.yuan if outcome is not None else ZERO
+        scored = outcome.scored if outcome is not None else True
+        found = entrants(((*record.values,), ctx))
         names = found if isinstance(found, tuple) else (found,)
         seen: set[str] = set()
         for name in names:
             key = name_key(name)
             if key in seen:
-                continue
+                continue  # an entrant named twice in one record counts once
             seen.add(key)
             shown.setdefault(key, name)
-            entries.setdefault(key, []).append(record.values)
-            own_points[key] = own_points.get(key, ZERO) + record_points.get(record.id, ZERO)
-    scored: list[tuple[str, Any]] = []
-    for key, values in entries.items():
+            per_type = lists.setdefault(key, {})
+            per_type.setdefault(record.type, []).append((*record.values, scored, points, yuan))
+            own_points[key] = own_points.get(key, ZERO) + points
+            own_yuan[key] = own_yuan.get(key, ZERO) + yuan
+    scored_entrants: list[tuple[str, Any]] = []
+    for key, per_type in lists.items():
         if award.entrants_are_targets:
             points, yuan = units.points.get(key, ZERO), units.yuan.get(key, ZERO)
         else:
-            points, yuan = own_points[key], ZERO
-        env = ((tuple(values), points, yuan),)
+            points, yuan = own_points[key], own_yuan[key]
+        env = (_entrant_values(award.scope, shown[key], points, yuan, per_type), ctx)
         if among is not None and among(env) is not True:
             continue
         value = measure(env)
         if value is None:
             continue
-        scored.append((shown[key], value))
-    scored.sort(key=lambda item: (-item[1], item[0]))
-    rows, notes = place_prizes(award.label, scored, award.prizes)
+        scored_entrants.append((shown[key], value))
+    scored_entrants.sort(key=lambda item: (-item[1], item[0]))
+    rows, notes = place_prizes(award.label, scored_entrants, award.prizes)
     results = [AwardResult(award.label, rank, winner, yuan, value, award.clause) for rank, winner, yuan, value in rows]
     return results, notes

@@ -95,6 +95,49 @@ class Logic:
 
 
 @attrs.frozen
+class Context:
+    """``as_of`` (index 0) or ``period`` (index 1): facts of the evaluation itself."""
+
+    index: int
+    name: str
+    type: Type
+
+
+@attrs.frozen
+class If:
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+    type: Type
+
+
+@attrs.frozen(eq=False)
+class Table:
+    """A checked table: keys (canonical labels, numbers or name keys) to values or rows."""
+
+    name: str
+    rows: dict[Any, Any]  # key -> value (inline) or row tuple (CSV)
+    default: Any  # the `else` value, or None
+    by_name: bool  # keys are names: look up by name identity
+    shown: dict[Any, str]  # key -> the key as written (names keep their spelling)
+
+
+@attrs.frozen
+class Lookup:
+    table: Table
+    key: Expr
+    type: Type
+
+
+@attrs.frozen
+class InTable:
+    expr: Expr
+    table: Table
+    negated: bool
+    type: Type
+
+
+@attrs.frozen
 class Aggregate:
     """``count(xs)``, ``count(xs where c)``, ``any(xs where c)``, ``all(...)``."""
 
@@ -111,7 +154,24 @@ class Extreme:
     type: Type
 
 
-Expr = Const | Field | GetAttr | Neg | Not | Arith | Cmp | InSet | IsNull | Logic | Aggregate | Extreme
+Expr = (
+    Const
+    | Field
+    | GetAttr
+    | Neg
+    | Not
+    | Arith
+    | Cmp
+    | InSet
+    | IsNull
+    | Logic
+    | Context
+    | If
+    | Lookup
+    | InTable
+    | Aggregate
+    | Extreme
+)
 
 
 # --- program ------------------------------------------------------------------------
@@ -130,7 +190,8 @@ class Schema:
 
     name: str
     struct: StructT
-    dated: int | None
+    dated: Expr | None  # the record's date (as-of check; and the period unless period_by)
+    period_by: Expr | None  # the date that decides the period, if not `dated`
     requires: tuple[Require, ...]
     struct_requires: tuple[tuple[StructT, tuple[Require, ...]], ...]
 
@@ -152,6 +213,7 @@ class Group:
     name: str
     combine: str  # "sum" | "highest"
     over: Expr | None  # a list whose items are pushed as the innermost scope
+    scale: Expr | None  # a factor applied to every line of the group
     rules: tuple[Rule, ...]
     clause: str | None
     notes: tuple[str, ...]
@@ -174,12 +236,54 @@ class Warn:
 
 
 @attrs.frozen(eq=False)
+class Remind:
+    cond: Expr
+    pieces: tuple[str | Expr, ...]
+    due: Expr | None
+    shortfall: Expr | None
+    clause: str | None
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen(eq=False)
 class Score:
+    """Runs on the record scope extended with its lets (values + let values)."""
+
     record: str
     targets: Expr  # a name, or a list of names
-    gates: tuple[Gate, ...]
-    groups: tuple[Group, ...]
+    lets: tuple[Expr, ...]
+    steps: tuple[Gate | Group, ...]  # a gate stops the groups after it
     warns: tuple[Warn, ...]
+    reminds: tuple[Remind, ...]
+
+    @property
+    def gates(self) -> tuple[Gate, ...]:
+        return tuple(s for s in self.steps if isinstance(s, Gate))
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        return tuple(s for s in self.steps if isinstance(s, Group))
+
+
+@attrs.frozen(eq=False)
+class Entrant:
+    """The scope of a unit (``per unit``) or an award entrant.
+
+    Values: (name, points, yuan, records, one list per record type..., lets...);
+    each listed record is its values plus (scored, points, yuan)."""
+
+    struct: StructT
+    types: tuple[str, ...]  # record types, in the order of their lists
+
+
+@attrs.frozen(eq=False)
+class PerUnit:
+    scope: Entrant
+    lets: tuple[Expr, ...]
+    rules: tuple[Rule, ...]
+    warns: tuple[Warn, ...]
+    reminds: tuple[Remind, ...]
+    shows: tuple[tuple[str, int], ...]  # column name, index in the extended scope
 
 
 @attrs.frozen(eq=False)
@@ -188,7 +292,8 @@ class Award:
     record: str
     entrants: Expr  # evaluated on each record: a name or a list of names
     entrants_are_targets: bool  # entrants are what the record credits: points are theirs
-    measure: Expr  # in the entrant scope: (records, points)
+    scope: Entrant
+    measure: Expr  # in the entrant scope
     among: Expr | None
     prizes: tuple[Decimal, ...]
     ties: str
@@ -215,3 +320,7 @@ class Program:
     schemas: tuple[Schema, ...]
     scores: tuple[Score, ...]
     awards: tuple[Award, ...]
+    tables: tuple[Table, ...] = ()
+    per_unit: PerUnit | None = None
+    units_from: Table | None = None
+    period_default: str | None = None

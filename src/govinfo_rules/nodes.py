@@ -123,6 +123,31 @@ class Or:
 
 
 @attrs.frozen
+class If:
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Index:
+    """``table[key]``: a row (CSV table) or a value (inline table), or null."""
+
+    table: str
+    key: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class InTable:
+    expr: Expr
+    table: str
+    negated: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Call:
     func: str
     args: tuple[Expr, ...]
@@ -131,7 +156,25 @@ class Call:
 
 
 Expr = (
-    Number | String | Boolean | Null | Name | Attr | Days | Neg | BinOp | Compare | In | IsNull | Not | And | Or | Call
+    Number
+    | String
+    | Boolean
+    | Null
+    | Name
+    | Attr
+    | Days
+    | Neg
+    | BinOp
+    | Compare
+    | In
+    | IsNull
+    | Not
+    | And
+    | Or
+    | If
+    | Index
+    | InTable
+    | Call
 )
 
 
@@ -203,7 +246,8 @@ class StructDecl:
 @attrs.frozen
 class RecordDecl:
     name: str
-    dated: str | None
+    dated: Expr | None
+    period_by: Expr | None
     fields: tuple[Field, ...]
     requires: tuple[Require, ...]
     span: Span | None = _span()
@@ -246,6 +290,7 @@ class Group:
     name: str
     combine: str
     over: tuple[str, ...] | None
+    scale: Expr | None
     rules: tuple[Rule, ...]
     clause: str | None
     notes: tuple[str, ...]
@@ -270,12 +315,73 @@ class Warn:
 
 
 @attrs.frozen
+class Let:
+    name: str
+    expr: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Remind:
+    cond: Expr
+    message: str
+    due: Expr | None
+    shortfall: Expr | None
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Score:
+    """A record type's scoring: lets, then gates and groups in order (a gate stops the
+    groups after it), warnings and reminders."""
+
     record: str
     to: tuple[str, ...]
-    gates: tuple[Gate, ...]
-    groups: tuple[Group, ...]
+    lets: tuple[Let, ...]
+    steps: tuple[Gate | Group, ...]
     warns: tuple[Warn, ...]
+    reminds: tuple[Remind, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class PerUnit:
+    """Rules over each unit's records in the period: quotas, over-task bonuses."""
+
+    lets: tuple[Let, ...]
+    rules: tuple[Rule, ...]
+    warns: tuple[Warn, ...]
+    reminds: tuple[Remind, ...]
+    shows: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TableEntry:
+    key: str | Decimal | None  # a label, a number, or None for `else`
+    value: Number | String | Boolean
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class InlineTable:
+    name: str
+    entries: tuple[TableEntry, ...]
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class CsvTable:
+    name: str
+    path: str
+    key: str
+    fields: tuple[Field, ...]
+    clause: str | None
+    notes: tuple[str, ...]
     span: Span | None = _span()
 
 
@@ -305,4 +411,8 @@ class Ruleset:
     records: tuple[RecordDecl, ...]
     scores: tuple[Score, ...]
     awards: tuple[Award, ...]
+    tables: tuple[InlineTable | CsvTable, ...] = ()
+    per_unit: PerUnit | None = None
+    units_from: str | None = None
+    period_default: str | None = None
     span: Span | None = _span()

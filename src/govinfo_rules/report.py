@@ -36,6 +36,7 @@ class TraceLine:
     source: str | None
     notes: tuple[str, ...] = ()
     item: int | None = None  # index in the list the group ran over, if any
+    factor: Decimal | None = None  # the group's scale (e.g. 0.5 for a 综 article)
 
 
 @attrs.frozen
@@ -78,6 +79,20 @@ class UnitResult:
     yuan: Decimal
     tier: str | None = None
     records: int = 0
+    adjustments: tuple[TraceLine, ...] = ()  # `per unit` rules: points not from one record
+    columns: tuple[tuple[str, Any], ...] = ()  # values the ruleset shows (`show`)
+
+
+@attrs.frozen
+class Reminder:
+    """半月一提醒: a unit behind its task, or an obligation coming due."""
+
+    unit: str
+    reason: str
+    due_on: dt.date | None = None
+    shortfall: Any = None
+    record: str | None = None
+    source: str | None = None
 
 
 @attrs.frozen
@@ -96,6 +111,7 @@ class Warning:
     message: str
     source: str | None = None
     notes: tuple[str, ...] = ()
+    unit: str | None = None  # for warnings about a unit rather than a record
 
 
 @attrs.frozen
@@ -138,6 +154,7 @@ class Report:
     warnings: tuple[Warning, ...]
     rejected: tuple[Rejected, ...] = ()
     title: str | None = None
+    reminders: tuple[Reminder, ...] | None = None  # None: the ruleset has no reminders
 
     @property
     def rejected_count(self) -> int:
@@ -160,23 +177,14 @@ class Report:
                 return result
         raise KeyError(name)
 
-    def to_json(self) -> dict[str, Any]:
+    def _base_json(self) -> dict[str, Any]:
         """The contract's JSON object: numbers as strings holding exact decimals."""
         return {
             "ruleset": {"name": self.ruleset, "version": self.version},
             "as_of": self.as_of.isoformat(),
             "period": self.period,
             "records": [_record_json(r) for r in self.records],
-            "units": [
-                {
-                    "unit": u.unit,
-                    "rank": u.rank,
-                    "points": _num(u.points),
-                    "yuan": _num(u.yuan),
-                    "tier": u.tier,
-                }
-                for u in self.units
-            ],
+            "units": [_unit_json(u) for u in self.units],
             "awards": [
                 {
                     "award": a.award,
@@ -188,14 +196,63 @@ class Report:
                 }
                 for a in self.awards
             ],
-            "warnings": [{"record": w.record, "message": w.message, "source": w.source} for w in self.warnings],
+            "warnings": [_warning_json(w) for w in self.warnings],
             "rejected": [
                 {"record": r.record, "field": r.field, "message": r.message, "line": r.line} for r in self.rejected
             ],
         }
 
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON object, with the keys this ruleset adds."""
+        out = self._base_json()
+        if self.reminders is not None:
+            out["reminders"] = [_reminder_json(r) for r in self.reminders]
+        return out
+
     def to_json_text(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _trace_json(line: TraceLine) -> dict[str, Any]:
+    out = {"rule": line.rule, "unit": line.unit, "points": _num(line.points), "yuan": _num(line.yuan)}
+    out["source"] = line.source  # type: ignore[assignment]
+    if line.factor is not None:
+        out["factor"] = _num(line.factor)
+    return out
+
+
+def _unit_json(unit: UnitResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "unit": unit.unit,
+        "rank": unit.rank,
+        "points": _num(unit.points),
+        "yuan": _num(unit.yuan),
+        "tier": unit.tier,
+    }
+    for name, value in unit.columns:
+        out.setdefault(name, _json_value(value))
+    if unit.adjustments:
+        out["trace"] = [_trace_json(t) for t in unit.adjustments]
+    return out
+
+
+def _warning_json(warning: Warning) -> dict[str, Any]:
+    out: dict[str, Any] = {"record": warning.record, "message": warning.message, "source": warning.source}
+    if warning.unit is not None:
+        out["unit"] = warning.unit
+    return out
+
+
+def _reminder_json(reminder: Reminder) -> dict[str, Any]:
+    out: dict[str, Any] = {"unit": reminder.unit, "reason": reminder.reason}
+    if reminder.due_on is not None:
+        out["due_on"] = reminder.due_on.isoformat()
+    if reminder.shortfall is not None:
+        out["shortfall"] = _json_value(reminder.shortfall)
+    if reminder.record is not None:
+        out["record"] = reminder.record
+    out["source"] = reminder.source
+    return out
 
 
 def _record_json(result: RecordResult) -> dict[str, Any]:
@@ -203,10 +260,7 @@ def _record_json(result: RecordResult) -> dict[str, Any]:
         "id": result.id,
         "type": result.type,
         "credits": [{"unit": c.unit, "points": _num(c.points), "yuan": _num(c.yuan)} for c in result.credits],
-        "trace": [
-            {"rule": t.rule, "unit": t.unit, "points": _num(t.points), "yuan": _num(t.yuan), "source": t.source}
-            for t in result.trace or ()
-        ],
+        "trace": [_trace_json(t) for t in result.trace or ()],
     }
     if result.dropped:
         out["not_applied"] = [

@@ -10,9 +10,8 @@ from typing import Any
 from . import ir
 from .build import build_ruleset
 from .check import check_ruleset
-from .compile import CompiledScore
 from .errors import Diagnostic, RecordError, RulesetError, UsageError
-from .evaluate import evaluate
+from .evaluate import CompiledProgram, evaluate
 from .inputs import Input, RawRecord, read_records, read_text
 from .parse import parse_tree
 from .periods import Period, parse_date
@@ -33,7 +32,7 @@ class Ruleset:
         self.program = program
         self.source = source
         self._validator = Validator(program)
-        self._scores = {s.record: CompiledScore(s) for s in program.scores}
+        self._compiled = CompiledProgram(program)
 
     @property
     def name(self) -> str:
@@ -127,9 +126,10 @@ class Ruleset:
     ) -> Report:
         day = as_of if isinstance(as_of, dt.date) else parse_date(as_of) if as_of else dt.date.today()
         chosen = Period.parse(period) if isinstance(period, str) else period
+        if chosen is None and self.program.period_default == "year":
+            chosen = Period.year_of(day)  # quotas need a period: the calendar year of as_of
         return evaluate(
-            self.program,
-            self._scores,
+            self._compiled,
             list(records),
             as_of=day,
             period=chosen,
@@ -138,14 +138,23 @@ class Ruleset:
         )
 
 
-def compile_ruleset(source: str, *, filename: str = "<ruleset>", overrides: Mapping[str, Any] | None = None) -> Ruleset:
+def compile_ruleset(
+    source: str,
+    *,
+    filename: str = "<ruleset>",
+    overrides: Mapping[str, Any] | None = None,
+    base_dir: str | Path | None = None,
+) -> Ruleset:
     """Parse, check and compile ruleset text.
 
-    Raises :class:`RulesetSyntaxError` or :class:`RulesetError`, each holding every
-    problem found with its ``file:line:col``.
+    Data tables the ruleset reads (``table T from "file.csv"``) are looked up in
+    ``base_dir`` (default: the directory of ``filename``).  Raises
+    :class:`RulesetSyntaxError` or :class:`RulesetError`, each holding every problem
+    found with its ``file:line:col``.
     """
     text = SourceText(filename, source)
-    program = check_ruleset(build_ruleset(parse_tree(text), text), overrides)
+    directory = Path(base_dir) if base_dir is not None else Path(filename).parent
+    program = check_ruleset(build_ruleset(parse_tree(text), text), overrides, directory)
     return Ruleset(program, text)
 
 
@@ -172,7 +181,7 @@ def load_ruleset(name_or_path: str | Path, *, overrides: Mapping[str, Any] | Non
     except UnicodeDecodeError as err:
         here = Span(SourceText(shown, ""), 1, 1, 1, 1)
         raise RulesetError([Diagnostic(f"ruleset '{shown}' is not UTF-8 text (byte {err.start})", here)]) from None
-    return compile_ruleset(text, filename=shown, overrides=overrides)
+    return compile_ruleset(text, filename=shown, overrides=overrides, base_dir=path.parent)
 
 
 __all__ = ["Ruleset", "UsageError", "compile_ruleset", "load_ruleset"]
