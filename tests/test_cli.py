@@ -162,7 +162,7 @@ def test_explain_shows_paid_dropped_and_other_rules(capsys: pytest.CaptureFixtur
 def test_explain_names_the_gate_and_the_warning(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "wenzhou", str(LEDGER), "--as-of", "2024-12-31", "--id", "WZ-2024-027")
     assert code == 0
-    assert "gate qualified: NOT passed: no rule below pays  § 三(一)" in out
+    assert "gate qualified: NOT passed: no group below pays  § 三(一)" in out
     assert "not qualified (不合格) but has adoptions" in out
     assert "total for 信息中心: +0 pts, ¥0" in out
 

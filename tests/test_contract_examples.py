@@ -76,10 +76,24 @@ def test_contract_example(name: str, capsys: pytest.CaptureFixture[str]) -> None
             return sorted((a["award"], a["rank"], a["winner"], Decimal(a["yuan"])) for a in rows)
 
         assert norm(output["awards"]) == norm(expected["awards"])
+    if expected.get("units_ranking") or expected.get("output_keys"):
+        points = [Decimal(u["points"]) for u in output["units"]]
+        assert points == sorted(points, reverse=True)
+        ranks = [u["rank"] for u in output["units"]]
+        assert ranks == [1 + next(i for i, p in enumerate(points) if p == q) for q in points]
+    for unit in expected.get("reminders_units", []):
+        assert unit in {r["unit"] for r in output["reminders"]}, unit
+    for wanted in expected.get("reminders_match", []):
+        assert any(all(r.get(k) == v for k, v in wanted.items()) for r in output["reminders"]), wanted
     for dotted, value in expected.get("header", {}).items():
         assert _dig(output, dotted) == value
     assert len(output["warnings"]) >= expected.get("warnings_min", 0)
 
 
 def test_contract_cases_are_present() -> None:
-    assert {"wenzhou_03-highest-adoption-only", "wenzhou_06-award-tie-first"} <= set(CASES)
+    assert {
+        "wenzhou_03-highest-adoption-only",
+        "wenzhou_06-award-tie-first",
+        "ganzhou_05-composite-halving",
+        "ganzhou_12-obligations",
+    } <= set(CASES)

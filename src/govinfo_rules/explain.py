@@ -41,6 +41,62 @@ def _fields(record: Record, schema: ir.Schema) -> list[str]:
     return lines
 
 
+def _item(group: ir.Group, index: int | None) -> str:
+    if index is None or not isinstance(group.over, ir.Field):
+        return ""
+    return f" [{group.over.name}[{index}]]"
+
+
+def _steps(score: ir.Score, result: RecordResult) -> list[str]:
+    """Gates and groups in the order they run: a failed gate stops the groups after it."""
+    out: list[str] = []
+    trace = result.trace or ()
+    dropped = result.dropped or ()
+    first_unit = result.credits[0].unit if result.credits else None
+    fired = {t.rule for t in trace}
+    stopped = False
+    for step in score.steps:
+        if isinstance(step, ir.Gate):
+            if stopped:
+                out.append(f"  gate {step.text}: not reached{_cite(step.clause)}")
+                continue
+            stopped = result.stopped_by == step.text
+            verdict = "NOT passed: no group below pays" if stopped else "passed"
+            out.append(f"  gate {step.text}: {verdict}{_cite(step.clause)}")
+            if stopped:
+                out += [f"    note: {n}" for n in step.notes]
+            continue
+        group = step
+        over = f" over {group.over.name}" if isinstance(group.over, ir.Field) else ""
+        out.append(f"  group {group.name} ({group.combine}{over}){_cite(group.clause)}")
+        for line in trace:
+            if line.unit != first_unit or not line.rule.startswith(group.name + "."):
+                continue
+            scaled = f" (× {format_decimal(line.factor)})" if line.factor is not None and line.factor != 1 else ""
+            out.append(
+                f"    paid      {line.rule}{_item(group, line.item)}: {_money(line.points, line.yuan)}{scaled}"
+                f"{_cite(line.source)}"
+            )
+        for drop in dropped:
+            if drop.rule.startswith(group.name + "."):
+                out.append(
+                    f"    not paid  {drop.rule}{_item(group, drop.item)}: {_money(drop.points, drop.yuan)}"
+                    f"{_cite(drop.source)} — matched, but {group.combine} keeps only {drop.beaten_by}"
+                )
+        quiet = [r for r in group.rules if r.name not in fired and all(d.rule != r.name for d in dropped)]
+        if quiet and stopped:
+            out.append("    not tried (stopped by the gate): " + ", ".join(r.label for r in quiet))
+        elif quiet:
+            out.append(
+                "    did not match: " + ", ".join(f"{r.label} (§ {r.clause})" if r.clause else r.label for r in quiet)
+            )
+        out += [f"    note: {n}" for n in group.notes]
+        for rule in group.rules:
+            if rule.name in fired:
+                out += [f"    note ({rule.label}): {n}" for n in rule.notes]
+    return out
+
+
 def explain_record(program: ir.Program, record: Record, result: RecordResult | None, report: Report) -> str:
     """A readable account of one record's score."""
     schema = next(s for s in program.schemas if s.name == record.type)
@@ -55,52 +111,7 @@ def explain_record(program: ir.Program, record: Record, result: RecordResult | N
         out.append("  no score block for this record type: it earns nothing itself")
     elif result.counted:
         out.append("")
-        for gate in score.gates:
-            passed = result.stopped_by != gate.text
-            verdict = "passed" if passed else "NOT passed: no rule below pays"
-            out.append(f"  gate {gate.text}: {verdict}{_cite(gate.clause)}")
-            if not passed:
-                out += [f"    note: {n}" for n in gate.notes]
-        trace = result.trace or ()
-        dropped = result.dropped or ()
-        first_unit = result.credits[0].unit if result.credits else None
-        for group in score.groups:
-            over = f" over {group.over.name}" if isinstance(group.over, ir.Field) else ""
-            out.append(f"  group {group.name} ({group.combine}{over}){_cite(group.clause)}")
-            fired = {t.rule for t in trace}
-            for line in trace:
-                if line.unit != first_unit or not line.rule.startswith(group.name + "."):
-                    continue
-                item = (
-                    f" [{group.over.name}[{line.item}]]"
-                    if line.item is not None and isinstance(group.over, ir.Field)
-                    else ""
-                )
-                out.append(f"    paid      {line.rule}{item}: {_money(line.points, line.yuan)}{_cite(line.source)}")
-            for drop in dropped:
-                if not drop.rule.startswith(group.name + "."):
-                    continue
-                item = (
-                    f" [{group.over.name}[{drop.item}]]"
-                    if drop.item is not None and isinstance(group.over, ir.Field)
-                    else ""
-                )
-                out.append(
-                    f"    not paid  {drop.rule}{item}: {_money(drop.points, drop.yuan)}{_cite(drop.source)}"
-                    f" — matched, but {group.combine} keeps only {drop.beaten_by}"
-                )
-            quiet = [r for r in group.rules if r.name not in fired and all(d.rule != r.name for d in dropped)]
-            if quiet and result.stopped_by is not None:
-                out.append("    not tried (stopped by the gate): " + ", ".join(r.label for r in quiet))
-            elif quiet:
-                out.append(
-                    "    did not match: "
-                    + ", ".join(f"{r.label} (§ {r.clause})" if r.clause else r.label for r in quiet)
-                )
-            out += [f"    note: {n}" for n in group.notes]
-            for rule in group.rules:
-                if rule.name in fired:
-                    out += [f"    note ({rule.label}): {n}" for n in rule.notes]
+        out += _steps(score, result)
     warnings = [w for w in report.warnings if w.record == record.id]
     if warnings:
         out.append("  warnings (never change the score):")

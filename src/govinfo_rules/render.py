@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from .decimals import format_decimal
 from .report import Report
 from .source import display_width
+from .text import format_value
 
 
 def _pad(text: str, width: int, right: bool) -> str:
@@ -34,7 +35,8 @@ def render_table(report: Report) -> str:
         "",
     ]
     has_tier = any(u.tier for u in report.units)
-    headers = ["rank", "unit", "points", "yuan", "records"] + (["tier"] if has_tier else [])
+    extra = [name for name, _ in report.units[0].columns] if report.units else []
+    headers = ["rank", "unit", "points", "yuan", *extra, "records"] + (["tier"] if has_tier else [])
     rows = []
     for unit in report.units:
         row = [
@@ -42,12 +44,26 @@ def render_table(report: Report) -> str:
             unit.unit,
             format_decimal(unit.points),
             format_decimal(unit.yuan),
+            *(format_value(value, missing="—") for _, value in unit.columns),
             str(unit.records),
         ]
         if has_tier:
             row.append(unit.tier or "")
         rows.append(row)
-    out += table(headers, rows, [True, False, True, True, True, False][: len(headers)])
+    right = [True, False, True, True, *([True] * len(extra)), True, False]
+    out += table(headers, rows, right[: len(headers)])
+    if report.reminders:
+        out += ["", f"Reminders ({len(report.reminders)})"]
+        reminder_rows = [
+            [
+                r.unit,
+                r.due_on.isoformat() if r.due_on else "",
+                format_value(r.shortfall, missing=""),
+                r.reason,
+            ]
+            for r in report.reminders
+        ]
+        out += table(["unit", "due_on", "shortfall", "reason"], reminder_rows, [False, False, True, False])
     if report.awards:
         out += ["", "Awards"]
         award_rows = [[a.award, str(a.rank), a.winner, format_decimal(a.yuan)] for a in report.awards]
@@ -55,7 +71,7 @@ def render_table(report: Report) -> str:
     if report.warnings:
         out += ["", f"Warnings ({len(report.warnings)})"]
         for warning in report.warnings:
-            who = f"{warning.record}: " if warning.record else ""
+            who = f"{warning.record}: " if warning.record else f"{warning.unit}: " if warning.unit else ""
             where = f"  § {warning.source}" if warning.source else ""
             out.append(f"  {who}{warning.message}{where}")
     if report.rejected:
@@ -71,7 +87,8 @@ def render_csv_units(report: Report) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["rank", "unit", "points", "yuan", "tier", "records"])
+    extra = [name for name, _ in report.units[0].columns] if report.units else []
+    writer.writerow(["rank", "unit", "points", "yuan", "tier", "records", *extra])
     for unit in report.units:
         writer.writerow(
             [
@@ -81,6 +98,7 @@ def render_csv_units(report: Report) -> str:
                 format_decimal(unit.yuan),
                 unit.tier or "",
                 unit.records,
+                *(format_value(value, missing="") for _, value in unit.columns),
             ]
         )
     return buffer.getvalue()

@@ -52,12 +52,16 @@ class Ruleset:
         return {p.name: p.value for p in self.program.params}
 
     def summary(self) -> str:
-        rules = sum(len(g.rules) for s in self.program.scores for g in s.groups)
+        """One line: the ruleset's name and what it declares."""
+        program = self.program
+        unit = program.per_unit
+        rules = sum(len(g.rules) for s in program.scores for g in s.groups) + (len(unit.rules) if unit else 0)
+        warns = sum(len(s.warns) for s in program.scores) + (len(unit.warns) if unit else 0)
+        tables = f", {len(program.tables)} data table(s)" if program.tables else ""
         return (
             f"{self.name} {self.version or ''}".strip()
-            + f": ok — {len(self.program.schemas)} record type(s), {rules} rule(s), "
-            f"{sum(len(s.warns) for s in self.program.scores)} warning check(s), "
-            f"{len(self.program.awards)} award(s), {len(self.program.params)} parameter(s)"
+            + f": ok — {len(program.schemas)} record type(s), {rules} rule(s), "
+            f"{warns} warning check(s), {len(program.awards)} award(s), {len(program.params)} parameter(s)" + tables
         )
 
     # --- records --------------------------------------------------------------------
