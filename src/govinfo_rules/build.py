@@ -233,9 +233,9 @@ class _Builder:
         )
 
     def per_unit(self, node: _Node) -> n.PerUnit:
-        shows: list[str] = []
+        shows: list[n.Name] = []
         for show in self.trees(node, "show"):
-            shows.extend(str(t.value) for t in show.children if isinstance(t, Token))
+            shows.extend(n.Name(str(t.value), span=self.span(t)) for t in show.children if isinstance(t, Token))
         return n.PerUnit(
             lets=tuple(self.let(x) for x in self.trees(node, "let")),
             rules=tuple(self.rule(x) for x in self.trees(node, "rule")),

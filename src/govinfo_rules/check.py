@@ -442,15 +442,13 @@ class _Checker:
         warns = tuple(self.check_warn(w, scope) for w in decl.warns)
         reminds = tuple(self.check_remind(r, scope) for r in decl.reminds)
         shows = []
-        for name in decl.shows:
-            spec = struct.field(name)
+        for shown in decl.shows:
+            spec = struct.field(shown.ident)
             if spec is None:
-                self.error(
-                    f"'show {name}': no such let or field{_did_you_mean(name, [f.name for f in struct.fields])}",
-                    decl.span,
-                )
+                names = [f.name for f in struct.fields]
+                self.error(f"'show {shown.ident}': no such let or field{_did_you_mean(shown.ident, names)}", shown.span)
                 continue
-            shows.append((name, spec.index))
+            shows.append((shown.ident, spec.index))
         return ir.PerUnit(ir.Entrant(struct, entrant.types), lets, tuple(rules), warns, reminds, tuple(shows))
 
     def check_group(self, group: n.Group, scope: _Scope) -> ir.Group:

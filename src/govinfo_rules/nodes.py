@@ -354,7 +354,7 @@ class PerUnit:
     rules: tuple[Rule, ...]
     warns: tuple[Warn, ...]
     reminds: tuple[Remind, ...]
-    shows: tuple[str, ...]
+    shows: tuple[Name, ...]
     span: Span | None = _span()
 
 
