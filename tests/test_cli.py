@@ -242,3 +242,33 @@ def test_explain_shows_warning_notes_and_untried_rules(capsys: pytest.CaptureFix
     assert "note: 300字左右 is guidance" in out
     _, out, _ = run(capsys, "explain", "wenzhou", str(LEDGER), "--as-of", "2024-12-31", "--id", "WZ-2024-027")
     assert "not tried (stopped by the gate): 快报" in out
+
+
+GANZHOU = EXAMPLES / "ganzhou-2020-Q3.jsonl"
+
+
+def test_ganzhou_monthly_report_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", "ganzhou", str(GANZHOU), "--period", "2020-07", "--as-of", "2020-07-31")
+    assert code == 0
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("rank"))
+    assert header.split() == ["rank", "unit", "points", "yuan", "task", "done", "shortfall", "records"]
+    assert "Reminders (" in out
+    # Every 附件3 unit is listed: 62 units of the table, plus any outside unit with a July record.
+    first = lines.index(header) + 2
+    table = lines[first : lines.index("", first)]
+    assert len(table) >= 62
+
+
+def test_ganzhou_json_has_reminders_and_unit_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "score", "ganzhou", str(GANZHOU), "--period", "2020-Q3", "--as-of", "2020-09-15", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["period"] == "2020-Q3"
+    assert {"task", "done", "shortfall"} <= data["units"][0].keys()
+    due = {r["record"]: r["due_on"] for r in data["reminders"] if "due_on" in r}
+    # Obligations not yet due on 09-15 (the example ledger's notes): 重要会议 +5 days, 重大部署 +20 days.
+    assert {"GZ-O-11", "GZ-O-12", "GZ-O-22", "GZ-O-23"} <= due.keys()
+    assert all(r["shortfall"] != "0" for r in data["reminders"] if "shortfall" in r)
