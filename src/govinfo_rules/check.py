@@ -20,6 +20,7 @@ from typing import Any
 from . import ir
 from . import nodes as n
 from .errors import Diagnostic, RulesetError
+from .inputs import csv_cell_column
 from .source import SourceText, Span
 from .types import (
     BOOL,
@@ -887,7 +888,7 @@ class _Checker:
                 cell = cells[column] if column < len(cells) else ""
                 value = _csv_cell(cell, spec.type)
                 if value is None:
-                    col = _csv_col(source.line(line), column)
+                    col = csv_cell_column(source.line(line), column)
                     where = Span(source, line, col, line, col + max(len(cell), 1))
                     self.error(f"table {decl.name}: {spec.name}: '{cell}' is not a valid {spec.type}", where)
                 values.append(value)
@@ -976,17 +977,6 @@ def _csv_cell(cell: str, ftype: Type) -> Any:
     except (ValueError, InvalidOperation):
         return None
     return None
-
-
-def _csv_col(line: str, index: int) -> int:
-    cell, i, quoted = 0, 0, False
-    while i < len(line) and cell < index:
-        if line[i] == '"':
-            quoted = not quoted
-        elif line[i] == "," and not quoted:
-            cell += 1
-        i += 1
-    return i + 1
 
 
 def _comparable(a: Type, b: Type) -> bool:

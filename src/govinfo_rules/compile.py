@@ -12,6 +12,7 @@ condition that ends unknown does not hold.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,16 @@ def _field(depth: int, index: int) -> Fn:
     return lambda env: env[depth][index]
 
 
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
 def _cmp(op: str, left: Fn, right: Fn, by_name: bool) -> Fn:
     if by_name:
         inner_left, inner_right = left, right
@@ -51,47 +62,13 @@ def _cmp(op: str, left: Fn, right: Fn, by_name: bool) -> Fn:
             v = inner_right(env)
             return None if v is None else name_key(v)
 
-    if op == "==":
+    compare = _COMPARE[op]
 
-        def eq(env: Env) -> bool | None:
-            a, b = left(env), right(env)
-            return None if a is None or b is None else a == b
-
-        return eq
-    if op == "!=":
-
-        def ne(env: Env) -> bool | None:
-            a, b = left(env), right(env)
-            return None if a is None or b is None else a != b
-
-        return ne
-    if op == "<":
-
-        def lt(env: Env) -> bool | None:
-            a, b = left(env), right(env)
-            return None if a is None or b is None else a < b
-
-        return lt
-    if op == "<=":
-
-        def le(env: Env) -> bool | None:
-            a, b = left(env), right(env)
-            return None if a is None or b is None else a <= b
-
-        return le
-    if op == ">":
-
-        def gt(env: Env) -> bool | None:
-            a, b = left(env), right(env)
-            return None if a is None or b is None else a > b
-
-        return gt
-
-    def ge(env: Env) -> bool | None:
+    def cmp(env: Env) -> bool | None:
         a, b = left(env), right(env)
-        return None if a is None or b is None else a >= b
+        return None if a is None or b is None else compare(a, b)
 
-    return ge
+    return cmp
 
 
 def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:

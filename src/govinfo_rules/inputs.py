@@ -113,7 +113,7 @@ class RawRecord:
         """The (line, column) of the value at ``path``, or of the record's start."""
         if self.textual:
             if path and isinstance(path[0], str) and path[0] in self.cells:
-                return self.line, _csv_cell_column(self.input.line(self.line), self.cells.index(path[0]))
+                return self.line, csv_cell_column(self.input.line(self.line), self.cells.index(path[0]))
             return self.line, 1
         found = json_value_offset(self.input.text, self.offset, path)
         if found is None:
@@ -129,7 +129,7 @@ class RawRecord:
         )
 
 
-def _csv_cell_column(line: str, index: int) -> int:
+def csv_cell_column(line: str, index: int) -> int:
     """The 1-based column where cell ``index`` of a CSV line starts."""
     cell, i, quoted = 0, 0, False
     while i < len(line) and cell < index:
