@@ -175,3 +175,56 @@ def test_table_value_types_must_agree(tmp_path: Path) -> None:
             tmp_path,
             'table 混 { 会议: 1, 部署: "x" }  score item to unit { group g sum { rule a: 混[kind] == 1 => +1 pts } }',
         )
+
+
+def test_a_field_called_note_after_a_bound() -> None:
+    rs = compile_ruleset("ruleset d\nrecord r { unit: name  n: integer min 1  note: text optional }", filename="d.gvr")
+    assert [f.name for f in rs.program.schemas[0].struct.fields] == ["id", "unit", "n", "note"]
+
+
+def test_csv_table_fields_take_optional_default_and_bounds(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("unit,monthly,weight\n办公室,,\n科室,0,2\n", encoding="utf-8")
+    source = (
+        'ruleset d\ntable T from "t.csv" key unit { unit: name  monthly: integer optional  weight: decimal default 1 max 1.5 }\n'
+        "record r { unit: name }"
+    )
+    with pytest.raises(RulesetError) as err:
+        compile_ruleset(source, filename=str(tmp_path / "d.gvr"))
+    assert [d.message for d in err.value.diagnostics] == ["table T: weight: 2 is above the maximum 1.5"]
+    assert (err.value.diagnostics[0].span.line, err.value.diagnostics[0].span.column) == (3, 6)  # type: ignore[union-attr]  # 科室,0,2: the third cell
+
+
+def test_a_table_read_with_the_wrong_key_kind_is_one_error(tmp_path: Path) -> None:
+    with pytest.raises(RulesetError) as err:
+        ruleset(tmp_path, "score item to unit { group g sum { rule a: 档[unit] == 1 => +1 pts } }")
+    assert [d.message for d in err.value.diagnostics] == [
+        "table '档' has numbers as keys; it cannot be read with a name"
+    ]
+
+
+def test_a_record_without_a_date_is_in_no_period() -> None:
+    rs = compile_ruleset("ruleset d\nrecord r dated day { unit: name  day: date optional }", filename="d.gvr")
+    records = [{"id": "1", "unit": "x"}, {"id": "2", "unit": "x", "day": "2024-02-01"}]
+    report = rs.evaluate(records, as_of="2024-12-31", period="2024")
+    assert [r.id for r in report.records] == ["2"]
+    assert [(w.record, w.message) for w in report.warnings] == [
+        ("1", "has no date: it belongs to no period and is left out of 2024")
+    ]
+    assert [r.id for r in rs.evaluate(records, as_of="2024-12-31").records] == ["1", "2"]
+
+
+def test_a_unit_award_sees_every_record_type_of_the_unit() -> None:
+    rs = compile_ruleset(
+        "ruleset d\nrecord a { unit: name }\nrecord b { unit: name }\n"
+        "score a to unit { group g sum { rule x: true => +1 pts } }\n"
+        "score b to unit { group g sum { rule y: true => -1 pts } }\n"
+        "award prize rank unit of a by count(b) prizes ¥100 ties split",
+        filename="d.gvr",
+    )
+    records = [
+        {"type": "a", "id": "1", "unit": "x"},
+        {"type": "b", "id": "2", "unit": "x"},
+        {"type": "a", "id": "3", "unit": "y"},
+    ]
+    report = rs.evaluate(records, as_of="2024-12-31")
+    assert [(a.winner, a.measure) for a in report.awards] == [("x", 1)]

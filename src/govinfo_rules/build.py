@@ -127,7 +127,8 @@ class _Builder:
         awards: list[n.Award] = []
         tables: list[n.InlineTable | n.CsvTable] = []
         per_unit: n.PerUnit | None = None
-        units_from = period_default = None
+        units_from: n.Name | None = None
+        period_default: str | None = None
         for decl in tree.children[1:]:
             assert isinstance(decl, Tree)
             kind = decl.data
@@ -150,7 +151,7 @@ class _Builder:
             elif kind in ("inline_table", "csv_table"):
                 tables.append(self.table(decl))
             elif kind == "units_decl":
-                units_from = self.token(decl, 0)
+                units_from = n.Name(self.token(decl, 0), span=self.span(decl.children[0]))
             elif kind == "period_decl":
                 period_default = self.token(decl, 0)
                 if period_default != "year":

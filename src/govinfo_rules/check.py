@@ -242,9 +242,9 @@ class _Checker:
         awards = tuple(self.check_award(a, by_name, score_targets, schemas) for a in rs.awards)
         units_from = None
         if rs.units_from is not None:
-            found = self.csv_tables.get(rs.units_from)
+            found = self.csv_tables.get(rs.units_from.ident)
             if found is None:
-                self.error(f"'units from {rs.units_from}': no CSV table of that name", rs.span)
+                self.error(f"'units from {rs.units_from.ident}': no CSV table of that name", rs.units_from.span)
             else:
                 units_from = found[0]
         for name in self.overrides:
@@ -268,6 +268,7 @@ class _Checker:
             per_unit,
             units_from,
             rs.period_default,
+            tuple(self.table_decls),
         )
 
     def check_params(self) -> tuple[ir.Param, ...]:
@@ -815,6 +816,18 @@ class _Checker:
         cached = self.tables.get((name, id(key_type)))
         if cached is not None:
             return cached, value_type
+        numeric_keys = [e for e in decl.entries if isinstance(e.key, Decimal)]
+        label_keys = [e for e in decl.entries if isinstance(e.key, str)]
+        if key_type != NULL and ((is_numeric(key_type) and label_keys) or (not is_numeric(key_type) and numeric_keys)):
+            self.error(
+                f"table '{name}' has {'labels' if label_keys else 'numbers'} as keys; "
+                f"it cannot be read with a {key_type}",
+                span,
+            )
+            return None
+        if key_type != NULL and not (isinstance(key_type, EnumT) or is_numeric(key_type) or is_name_like(key_type)):
+            self.error(f"table '{name}' cannot be read with a {key_type}", span)
+            return None
         rows: dict[Any, Any] = {}
         default = None
         for entry in decl.entries:
@@ -828,15 +841,8 @@ class _Checker:
                 if row_key is None:
                     self.error(self.enum_message(str(entry.key), key_type), entry.span)
                     continue
-            elif is_numeric(key_type):
-                if not isinstance(entry.key, Decimal):
-                    self.error(f"table '{name}' is read with a number here, but '{entry.key}' is not one", entry.span)
-                    continue
             elif is_name_like(key_type):
                 row_key = name_key(str(entry.key)) if key_type == NAME else normalize_text(str(entry.key))
-            elif key_type != NULL:
-                self.error(f"table '{name}' cannot be read with a {key_type}", span)
-                return None
             if row_key in rows:
                 self.error(f"key '{entry.key}' is listed twice in table {name}", entry.span)
             rows[row_key] = value
@@ -886,11 +892,18 @@ class _Checker:
             for spec in struct.fields:
                 column = header.index(spec.name)
                 cell = cells[column] if column < len(cells) else ""
+                col = csv_cell_column(source.line(line), column)
+                where = Span(source, line, col, line, col + max(len(cell), 1))
+                if not cell.strip() and spec.optional:
+                    values.append(spec.default)
+                    continue
                 value = _csv_cell(cell, spec.type)
                 if value is None:
-                    col = csv_cell_column(source.line(line), column)
-                    where = Span(source, line, col, line, col + max(len(cell), 1))
                     self.error(f"table {decl.name}: {spec.name}: '{cell}' is not a valid {spec.type}", where)
+                elif spec.minimum is not None and value < spec.minimum:
+                    self.error(f"table {decl.name}: {spec.name}: {value} is below the minimum {spec.minimum}", where)
+                elif spec.maximum is not None and value > spec.maximum:
+                    self.error(f"table {decl.name}: {spec.name}: {value} is above the maximum {spec.maximum}", where)
                 values.append(value)
             row_key = values[key.index]
             if row_key is None:

@@ -137,6 +137,11 @@ def evaluate(
         by = compiled.period_by[record.type]
         period_day = by((record.values,)) if by is not None else day
         if period is not None:
+            if period_day is None:
+                warnings.append(
+                    Warning(record.id, f"has no date: it belongs to no period and is left out of {period.label}")
+                )
+                continue
             if isinstance(period_day, dt.date) and period_day not in period:
                 continue
             if isinstance(period_day, int) and period_day != period.start.year:
@@ -309,7 +314,9 @@ def _run_award(
     scored_entrants: list[tuple[str, Any]] = []
     for key, per_type in lists.items():
         if award.entrants_are_targets:
+            # A unit entrant sees all its records, of every type, as the per-unit block does.
             points, yuan = units.points.get(key, ZERO), units.yuan.get(key, ZERO)
+            per_type = {**units.lists.get(key, {}), award.record: per_type[award.record]}
         else:
             points, yuan = own_points[key], own_yuan[key]
         env = (_entrant_values(award.scope, shown[key], points, yuan, per_type), ctx)

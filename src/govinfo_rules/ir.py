@@ -324,3 +324,4 @@ class Program:
     per_unit: PerUnit | None = None
     units_from: Table | None = None
     period_default: str | None = None
+    table_names: tuple[str, ...] = ()  # every table declared, inline or CSV

@@ -413,6 +413,6 @@ class Ruleset:
     awards: tuple[Award, ...]
     tables: tuple[InlineTable | CsvTable, ...] = ()
     per_unit: PerUnit | None = None
-    units_from: str | None = None
+    units_from: Name | None = None
     period_default: str | None = None
     span: Span | None = _span()

@@ -57,12 +57,17 @@ class Ruleset:
         unit = program.per_unit
         rules = sum(len(g.rules) for s in program.scores for g in s.groups) + (len(unit.rules) if unit else 0)
         warns = sum(len(s.warns) for s in program.scores) + (len(unit.warns) if unit else 0)
-        tables = f", {len(program.tables)} data table(s)" if program.tables else ""
-        return (
-            f"{self.name} {self.version or ''}".strip()
-            + f": ok — {len(program.schemas)} record type(s), {rules} rule(s), "
-            f"{warns} warning check(s), {len(program.awards)} award(s), {len(program.params)} parameter(s)" + tables
-        )
+        reminds = sum(len(s.reminds) for s in program.scores) + (len(unit.reminds) if unit else 0)
+        parts = [
+            f"{len(program.schemas)} record type(s)",
+            f"{rules} rule(s)",
+            f"{warns} warning check(s)",
+            *([f"{reminds} reminder(s)"] if reminds else []),
+            f"{len(program.awards)} award(s)",
+            f"{len(program.params)} parameter(s)",
+            *([f"{len(program.table_names)} table(s)"] if program.table_names else []),
+        ]
+        return f"{self.name} {self.version or ''}".strip() + ": ok — " + ", ".join(parts)
 
     # --- records --------------------------------------------------------------------
 
