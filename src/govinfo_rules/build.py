@@ -127,6 +127,8 @@ class _Builder:
         awards: list[n.Award] = []
         tables: list[n.InlineTable | n.CsvTable] = []
         per_unit: n.PerUnit | None = None
+        rankings: list[n.Ranking] = []
+        tiers: n.Tiers | None = None
         units_from: n.Name | None = None
         period_default: str | None = None
         for decl in tree.children[1:]:
@@ -160,6 +162,13 @@ class _Builder:
                             f"unknown default period '{period_default}'; expected: period default year", self.span(decl)
                         )
                     )
+            elif kind == "ranking_decl":
+                types = tuple(str(t.value) for t in decl.children[1:] if isinstance(t, Token))
+                rankings.append(n.Ranking(self.label(decl.children[0]), types, span=self.span(decl)))
+            elif kind == "tiers_decl":
+                if tiers is not None:
+                    self.errors.append(Diagnostic("a ruleset has one 'tiers' declaration", self.span(decl)))
+                tiers = self.tiers(decl)
             elif kind == "per_unit_decl":
                 if per_unit is not None:
                     self.errors.append(Diagnostic("a ruleset has one 'per unit' block", self.span(decl)))
@@ -179,8 +188,38 @@ class _Builder:
             per_unit=per_unit,
             units_from=units_from,
             period_default=period_default,
+            rankings=tuple(rankings),
+            tiers=tiers,
             span=self.span(header),
         )
+
+    def tiers(self, node: _Node) -> n.Tiers:
+        tiers = []
+        for tier in self.trees(node, "tier"):
+            numbers = [t for t in tier.children if isinstance(t, Token) and t.type == "NUMBER"]
+            percent = Decimal(numbers[0].value) if numbers else None
+            tiers.append((self.label(tier.children[0]), percent))
+        exempt = self.one(node, "exempt")
+        ties = [t for t in node.children if isinstance(t, Token) and t.type == "NAME"][-1]
+        return n.Tiers(
+            tiers=tuple(tiers),
+            exempt_label=self.label(exempt.children[0]) if exempt is not None else None,
+            exempt=self.expr(exempt.children[1]) if exempt is not None else None,
+            ties=str(ties.value),
+            clause=self.clause(node),
+            notes=self.notes(node),
+            span=self.span(node),
+        )
+
+    def limits(self, node: _Node) -> n.Limits:
+        values: dict[str, Decimal] = {}
+        for limit in node.children:
+            if isinstance(limit, Tree) and limit.data.startswith("limit_"):
+                key = limit.data.removeprefix("limit_")
+                if key in values:
+                    self.errors.append(Diagnostic(f"'{key}' is given twice", self.span(limit)))
+                values[key] = self.number(limit.children[0])  # type: ignore[arg-type]
+        return n.Limits(values.get("start"), values.get("floor"), values.get("cap"), values.get("max"))
 
     @staticmethod
     def token(node: _Node, index: int) -> str:
@@ -374,8 +413,18 @@ class _Builder:
             steps=tuple(steps),
             warns=tuple(self.warn(w) for w in self.trees(node, "warn")),
             reminds=tuple(self.remind(r) for r in self.trees(node, "remind")),
+            total=self.total(node),
             span=self.span(record),
         )
+
+    def total(self, node: _Node) -> n.Total | None:
+        totals = list(self.trees(node, "total"))
+        if not totals:
+            return None
+        if len(totals) > 1:
+            self.errors.append(Diagnostic("a score block has one 'total'", self.span(totals[1])))
+        found = totals[0]
+        return n.Total(self.limits(found), self.clause(found), self.notes(found), span=self.span(found))
 
     def group(self, node: _Node) -> n.Group:
         name, combine = node.children[0], node.children[1]
@@ -387,6 +436,7 @@ class _Builder:
             combine=combine.value,
             over=self.path(over.children[0]) if over is not None else None,  # type: ignore[arg-type]
             scale=self.expr(scale.children[0]) if scale is not None else None,
+            limits=self.limits(node),
             rules=tuple(self.rule(r) for r in self.trees(node, "rule")),
             clause=self.clause(node),
             notes=self.notes(node),

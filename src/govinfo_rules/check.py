@@ -19,6 +19,7 @@ from typing import Any
 
 from . import ir
 from . import nodes as n
+from .bounds import group_range, total_range
 from .errors import Diagnostic, RulesetError
 from .inputs import csv_cell_column
 from .source import SourceText, Span
@@ -87,7 +88,7 @@ class _Scope:
         for depth, struct in enumerate(self.structs):
             spec = struct.field(name)
             if spec is not None:
-                return ir.Field(depth, spec.index, name, spec.type)
+                return ir.Field(depth, spec.index, name, spec.type, *_bounds(spec))
         return None
 
     def names(self) -> list[str]:
@@ -240,6 +241,7 @@ class _Checker:
         score_targets = {s.record: s for s in rs.scores}
         per_unit = self.check_per_unit(rs.per_unit, schemas) if rs.per_unit is not None else None
         awards = tuple(self.check_award(a, by_name, score_targets, schemas) for a in rs.awards)
+        tiers = self.check_tiers(rs, by_name) if rs.tiers is not None or rs.rankings else None
         units_from = None
         if rs.units_from is not None:
             found = self.csv_tables.get(rs.units_from.ident)
@@ -269,7 +271,40 @@ class _Checker:
             units_from,
             rs.period_default,
             tuple(self.table_decls),
+            tiers,
         )
+
+    def check_tiers(self, rs: n.Ruleset, schemas: Mapping[str, ir.Schema]) -> ir.Tiers | None:
+        """Ranking groups and the forced distribution of tiers within each."""
+        decl = rs.tiers
+        if decl is None:
+            self.error("'ranking' groups need a 'tiers' declaration to rank into", rs.rankings[0].span)
+            return None
+        rankings: list[tuple[str, tuple[str, ...]]] = []
+        placed: set[str] = set()
+        for ranking in rs.rankings:
+            for name in ranking.types:
+                if name not in schemas:
+                    self.error(f"unknown record type '{name}'{_did_you_mean(name, list(schemas))}", ranking.span)
+                elif name in placed:
+                    self.error(f"record type '{name}' is in two ranking groups", ranking.span)
+                placed.add(name)
+            rankings.append((ranking.label, ranking.types))
+        if not rankings:  # one group of every record type
+            rankings.append(("all", tuple(schemas)))
+        rest = [label for label, percent in decl.tiers if percent is None]
+        if len(rest) != 1:
+            self.error("exactly one tier takes the rest (a tier written without a percentage)", decl.span)
+        total = sum((p for _, p in decl.tiers if p is not None), Decimal(0))
+        if total > 100:
+            self.error(f"the tiers' percentages add up to {total}%, more than 100%", decl.span)
+        if decl.ties != "better":
+            self.error(f"unknown tie policy '{decl.ties}'; expected: ties better", decl.span)
+        exempt: dict[str, ir.Expr] = {}
+        if decl.exempt is not None:
+            for name in sorted(placed & set(schemas)):
+                exempt[name] = self.bool_expr(decl.exempt, _Scope((schemas[name].struct,), context=False))
+        return ir.Tiers(decl.tiers, tuple(rankings), decl.exempt_label, exempt, decl.clause, decl.notes)
 
     def check_params(self) -> tuple[ir.Param, ...]:
         out = []
@@ -349,7 +384,7 @@ class _Checker:
             cond = self.bool_expr(req.cond, scope)
             if struct.field(req.at[0]) is None:
                 self.error(f"'require ... at {'.'.join(req.at)}': no such field in {struct.name}", req.span)
-            out.append(ir.Require(cond, req.at, req.message))
+            out.append(ir.Require(cond, req.at, self.message_pieces(req.message, scope, req.span)))
         return tuple(out)
 
     def check_score(self, decl: n.Score, schemas: Mapping[str, ir.Schema]) -> ir.Score:
@@ -380,7 +415,16 @@ class _Checker:
             steps.append(self.check_group(step, scope))
         warns = tuple(self.check_warn(w, scope) for w in decl.warns)
         reminds = tuple(self.check_remind(r, scope) for r in decl.reminds)
-        return ir.Score(decl.record, targets, lets, tuple(steps), warns, reminds)
+        total = None
+        if decl.total is not None:
+            limits = decl.total.limits
+            if limits.start is not None:
+                self.error("'total' takes floor, cap and max, not start", decl.total.span)
+            total = ir.Total(limits.floor, limits.cap, limits.maximum, decl.total.clause, decl.total.notes)
+        score = ir.Score(decl.record, targets, lets, tuple(steps), warns, reminds, total)
+        if total is not None and total.maximum is not None:
+            self.prove_maximum(f"the total of {decl.record}", total_range(score)[1], total.maximum, decl.total.span)  # type: ignore[union-attr]
+        return score
 
     def check_lets(
         self, lets: Sequence[n.Let], base: StructT, outer: tuple[StructT, ...]
@@ -479,7 +523,36 @@ class _Checker:
             scale = self.expr(group.scale, scope)
             if not is_numeric(scale.type):
                 self.error(f"'scale' needs a number, not {scale.type}", group.scale.span)
-        return ir.Group(group.name, group.combine, over, scale, tuple(rules), group.clause, group.notes)
+        limits = group.limits
+        checked = ir.Group(
+            group.name,
+            group.combine,
+            over,
+            scale,
+            limits.start,
+            limits.floor,
+            limits.cap,
+            limits.maximum,
+            tuple(rules),
+            group.clause,
+            group.notes,
+        )
+        if limits.floor is not None and limits.cap is not None and limits.floor > limits.cap:
+            self.error(f"group {group.name}: floor {limits.floor} is above cap {limits.cap}", group.span)
+        if limits.maximum is not None:
+            self.prove_maximum(f"group {group.name}", group_range(checked)[1], limits.maximum, group.span)
+        return checked
+
+    def prove_maximum(self, what: str, upper: Decimal | None, maximum: Decimal, span: Span | None) -> None:
+        """Reject a declared full-marks figure that some record could exceed."""
+        if upper is None:
+            self.error(
+                f"{what} declares max {maximum}, but nothing bounds what it can pay: "
+                "give the fields it reads a max, or a cap",
+                span,
+            )
+        elif upper > maximum:
+            self.error(f"{what} declares max {maximum}, but a record can get {upper}", span)
 
     def check_rule(self, rule: n.Rule, group: str, scope: _Scope) -> ir.Rule:
         cond = self.bool_expr(rule.cond, scope)
@@ -657,7 +730,7 @@ class _Checker:
                 names = [f.name for f in obj.type.fields]
                 self.error(f"{obj.type.name} has no field '{expr.name}'{_did_you_mean(expr.name, names)}", expr.span)
                 return ir.Const(None, NULL)
-            return ir.GetAttr(obj, spec.index, expr.name, spec.type)
+            return ir.GetAttr(obj, spec.index, expr.name, spec.type, *_bounds(spec))
         if isinstance(expr, n.Days):
             inner = self.expr(expr.expr, scope)
             if inner.type != INTEGER:
@@ -711,6 +784,12 @@ class _Checker:
             if table is None:
                 return ir.Const(None, NULL)
             return ir.Lookup(table[0], key, table[1])
+        if isinstance(expr, n.InTable) and expr.table not in self.table_decls and scope.lookup(expr.table):
+            subject = self.expr(expr.expr, scope)
+            items = self.expr(n.Name(expr.table, span=expr.span), scope)
+            if not isinstance(items.type, ListT) or not _comparable(subject.type, items.type.item):
+                self.error(f"'in {expr.table}' needs a list of {subject.type}, not {items.type}", expr.span)
+            return ir.Member(subject, items, expr.negated, BOOL)
         if isinstance(expr, n.InTable):
             subject = self.expr(expr.expr, scope)
             table = self.table_for(expr.table, subject.type, expr.span)
@@ -767,6 +846,12 @@ class _Checker:
 
     def call(self, expr: n.Call, scope: _Scope) -> ir.Expr:
         func = expr.func
+        if func == "sum" and len(expr.args) == 1 and expr.where is None:
+            items = self.expr(expr.args[0], scope)
+            if not (isinstance(items.type, ListT) and is_numeric(items.type.item)):
+                self.error(f"sum() adds a list of numbers, not {items.type}", expr.span)
+                return ir.Const(None, NULL)
+            return ir.Aggregate("sum", items, None, items.type.item)
         if func in ("count", "any", "all"):
             if len(expr.args) != 1:
                 self.error(f"{func}(LIST) or {func}(LIST where CONDITION) takes one list", expr.span)
@@ -776,15 +861,17 @@ class _Checker:
                 self.error(f"{func}() needs a list, not {items.type}", expr.args[0].span)
                 return ir.Const(None, NULL)
             where = None
+            wrap = False
             if expr.where is not None:
                 item_type = items.type.item
                 if not isinstance(item_type, StructT):
-                    self.error("'where' needs a list of structs", expr.where.span)
-                    return ir.Const(None, NULL)
+                    # a list of plain values: each one is `it`
+                    item_type = StructT("item", (FieldSpec("it", item_type, 0),))
+                    wrap = True
                 where = self.bool_expr(expr.where, scope.push(item_type))
             elif func != "count":
                 self.error(f"{func}() needs a condition: {func}(LIST where CONDITION)", expr.span)
-            return ir.Aggregate(func, items, where, INTEGER if func == "count" else BOOL)
+            return ir.Aggregate(func, items, where, INTEGER if func == "count" else BOOL, wrap)
         if func in ("min", "max"):
             args = tuple(self.expr(a, scope) for a in expr.args)
             if len(args) < 2 or not all(is_numeric(a.type) for a in args):
@@ -792,7 +879,7 @@ class _Checker:
                 return ir.Const(None, NULL)
             result = INTEGER if all(a.type == INTEGER for a in args) else DECIMAL
             return ir.Extreme(func, args, result)
-        known = ["count", "any", "all", "min", "max"]
+        known = ["count", "any", "all", "sum", "min", "max"]
         self.error(f"unknown function '{func}'{_did_you_mean(func, known)}", expr.span)
         return ir.Const(None, NULL)
 
@@ -956,6 +1043,13 @@ def _name_and_literal(cmp: n.Compare) -> tuple[str | None, str | None]:
     if isinstance(cmp.left, n.Name):
         return cmp.left.ident, lit(cmp.right)
     return None, None
+
+
+def _bounds(spec: FieldSpec) -> tuple[Decimal | None, Decimal | None]:
+    """A numeric field's declared range (a bool counts 0 or 1 nowhere: not numeric)."""
+    if not is_numeric(spec.type):
+        return None, None
+    return spec.minimum, spec.maximum
 
 
 def _unify(a: Type, b: Type) -> Type | None:

@@ -22,7 +22,7 @@ import attrs
 from . import ir
 from .errors import GovinfoRulesError
 from .text import format_value
-from .types import DATE, NAME, name_key
+from .types import BOOL, DATE, DECIMAL, NAME, name_key
 
 Env = tuple[Any, ...]
 Fn = Callable[[Env], Any]
@@ -124,10 +124,18 @@ def _logic(op: str, left: Fn, right: Fn) -> Fn:
     return or_
 
 
-def _aggregate(func: str, items: Fn, where: Fn | None) -> Fn:
+def _aggregate(func: str, items: Fn, where: Fn | None, wrap: bool) -> Fn:
     if func == "count" and where is None:
         return lambda env: len(items(env))
+    if func == "sum":
+        return lambda env: sum(items(env), ZERO)
     assert where is not None
+    if wrap:  # plain values: the item scope is (value,), read as `it`
+        inner = where
+
+        def where(env: Env) -> Any:
+            return inner(((env[0],), *env[1:]))
+
     if func == "count":
         return lambda env: sum(1 for it in items(env) if where((it, *env)) is True)
     if func == "any":
@@ -182,6 +190,14 @@ def compile_expr(node: ir.Expr) -> Fn:
     if isinstance(node, ir.Context):
         index = node.index
         return lambda env: env[-1][index]
+    if isinstance(node, ir.Member):
+        subject, items, negated = compile_expr(node.expr), compile_expr(node.items), node.negated
+
+        def member(env: Env) -> bool | None:
+            v = subject(env)
+            return None if v is None else (v in items(env)) != negated
+
+        return member
     if isinstance(node, ir.If):
         cond, then, otherwise = compile_expr(node.cond), compile_expr(node.then), compile_expr(node.otherwise)
         return lambda env: then(env) if cond(env) is True else otherwise(env)
@@ -199,7 +215,7 @@ def compile_expr(node: ir.Expr) -> Fn:
         return in_table
     if isinstance(node, ir.Aggregate):
         where = compile_expr(node.where) if node.where is not None else None
-        return _aggregate(node.func, compile_expr(node.items), where)
+        return _aggregate(node.func, compile_expr(node.items), where, node.wrap)
     if isinstance(node, ir.Extreme):
         args = tuple(compile_expr(a) for a in node.args)
         pick = max if node.func == "max" else min
@@ -334,12 +350,30 @@ def extend(values: tuple[Any, ...], lets: tuple[Fn, ...], ctx: Any) -> tuple[Any
     return values
 
 
+def _clamp(value: Decimal, floor: Decimal | None, cap: Decimal | None) -> Decimal:
+    if floor is not None and value < floor:
+        value = floor
+    if cap is not None and value > cap:
+        value = cap
+    return value
+
+
+def _pseudo_rule(group: ir.Group, label: str, note: str) -> ir.Rule:
+    """A trace line that is not a rule of the ruleset: a budget, or a bound applied."""
+    zero = ir.Const(ZERO, DECIMAL)
+    return ir.Rule(f"{group.name}.{label}", label, ir.Const(True, BOOL), zero, zero, group.clause, (note,), None)
+
+
 class _CompiledGroup:
     def __init__(self, group: ir.Group) -> None:
         self.group = group
         self.highest = group.combine == "highest"
         self.over = compile_expr(group.over) if group.over is not None else None
         self.scale = _amount(group.scale) if group.scale is not None else None
+        self.start_rule = _pseudo_rule(group, "满分", f"the item starts from its full marks, {group.start}")
+        self.limit_rule = _pseudo_rule(
+            group, "扣完为止", f"the item's total is kept within [{group.floor}, {group.cap}]"
+        )
         self.rules = tuple(
             (rule, compile_expr(rule.cond), _amount(rule.points), _amount(rule.yuan)) for rule in group.rules
         )
@@ -352,6 +386,21 @@ class _CompiledGroup:
             out = [
                 attrs.evolve(line, points=line.points * factor, yuan=line.yuan * factor, factor=factor) for line in out
             ]
+        return out
+
+    def settle(self, lines: list[Line]) -> list[Line]:
+        """The budget line first and, when the total leaves [floor, cap], the line that
+        brings it back (扣完为止), so the trace still adds up to what is paid."""
+        group = self.group
+        if group.start is None and group.floor is None and group.cap is None:
+            return lines
+        out = list(lines)
+        if group.start is not None:
+            out.insert(0, Line(self.start_rule, group, group.start, ZERO, None))
+        total = sum((line.points for line in out), ZERO)
+        kept = _clamp(total, group.floor, group.cap)
+        if kept != total:
+            out.append(Line(self.limit_rule, group, kept - total, ZERO, None))
         return out
 
     def _matched(self, env: Env) -> list[Line]:
@@ -400,6 +449,14 @@ class CompiledScore:
             for step in score.steps
         )
         self.messages = CompiledMessages(score.warns, score.reminds)
+        self.total = score.total
+        # The total's bound shows in the trace as a line of a group named "total".
+        total = score.total
+        self.total_group = ir.Group(
+            "total", "sum", None, None, None, None, None, None, (), total.clause if total else None, ()
+        )
+        floor, cap = (total.floor, total.cap) if total else (None, None)
+        self.total_rule = _pseudo_rule(self.total_group, "限定", f"the total is kept within [{floor}, {cap}]")
 
     def run(self, values: tuple[Any, ...], ctx: Any, *, trace: bool) -> Outcome:
         ext = extend(values, self.lets, ctx) if self.lets else values
@@ -416,17 +473,22 @@ class CompiledScore:
             if stopped_by is not None:
                 continue
             lines = run.lines(env)  # type: ignore[union-attr]
-            if not lines:
-                continue
-            if step.combine == "highest":
+            if step.combine == "highest" and lines:
                 best, beaten = pick_highest(lines)
                 lines = [best]
                 dropped.extend(beaten)
+            lines = run.settle(lines)  # type: ignore[union-attr]
             for line in lines:
                 points += line.points
                 yuan += line.yuan
             if trace:
                 kept.extend(lines)
+        if self.total is not None and stopped_by is None:
+            kept_points = _clamp(points, self.total.floor, self.total.cap)
+            if kept_points != points:
+                if trace:
+                    kept.append(Line(self.total_rule, self.total_group, kept_points - points, ZERO, None))
+                points = kept_points
         found = self.targets(env)
         return Outcome(
             found if isinstance(found, tuple) else (found,),

@@ -29,6 +29,7 @@ from .report import (
     Warning,
     natural_key,
 )
+from .tiers import assign_tiers
 from .types import INTEGER, name_key
 from .validate import Record
 
@@ -56,6 +57,8 @@ class CompiledProgram:
             for a in program.awards
         )
         self.has_reminders = bool(any(s.reminds for s in program.scores) or (unit is not None and unit.reminds))
+        tiers = program.tiers
+        self.exempt = {kind: compile_expr(cond) for kind, cond in tiers.exempt.items()} if tiers else {}
         self.by_year = any(
             s.dated is not None and s.period_by is None and s.dated.type == INTEGER for s in program.schemas
         )
@@ -175,20 +178,25 @@ def evaluate(
     if program.per_unit is not None:
         adjustments, columns = _per_unit(compiled, program.per_unit, units, ctx, warnings, reminders)
 
-    ordered_keys = sorted(units.shown, key=lambda k: (-units.points[k], units.shown[k]))
-    ranks = competition_ranks([units.points[k] for k in ordered_keys])
+    if program.tiers is not None:
+        placed = _tiered(compiled, program.tiers, units, ctx, warnings)
+    else:
+        ordered_keys = sorted(units.shown, key=lambda k: (-units.points[k], units.shown[k]))
+        ranks = competition_ranks([units.points[k] for k in ordered_keys])
+        placed = [(k, rank, None, None) for k, rank in zip(ordered_keys, ranks, strict=True)]
     unit_results = tuple(
         UnitResult(
             units.shown[k],
             rank,
             units.points[k],
             units.yuan[k],
-            None,
+            tier,
             units.records[k],
             adjustments.get(k, ()),
             columns.get(k, ()),
+            group,
         )
-        for k, rank in zip(ordered_keys, ranks, strict=True)
+        for k, rank, tier, group in placed
     )
 
     award_results: list[AwardResult] = []
@@ -212,6 +220,36 @@ def evaluate(
         title=program.title,
         reminders=tuple(reminders) if compiled.has_reminders else None,
     )
+
+
+def _tiered(
+    compiled: CompiledProgram, tiers: ir.Tiers, units: _Units, ctx: tuple[Any, ...], warnings: list[Warning]
+) -> list[tuple[str, int | None, str | None, str | None]]:
+    """Units by ranking group: ranked and tiered within it, exempt ones last."""
+    placed: list[tuple[str, int | None, str | None, str | None]] = []
+    for label, types in tiers.rankings:
+        members = [k for k in units.shown if any(units.lists[k].get(t) for t in types)]
+        exempt = sorted(
+            (k for k in members if any(_is_exempt(compiled, units.lists[k], t, ctx) for t in types)),
+            key=lambda k: units.shown[k],
+        )
+        ranked = sorted((k for k in members if k not in exempt), key=lambda k: (-units.points[k], units.shown[k]))
+        rows, notes = assign_tiers(label, [(units.shown[k], units.points[k]) for k in ranked], tiers.tiers)
+        placed.extend((k, rank, tier, label) for k, (_, rank, tier) in zip(ranked, rows, strict=True))
+        placed.extend((k, None, tiers.exempt_label, label) for k in exempt)
+        warnings.extend(Warning(None, note, tiers.clause, tiers.notes) for note in notes)
+    grouped = {k for k, _, _, _ in placed}
+    rest = sorted((k for k in units.shown if k not in grouped), key=lambda k: (-units.points[k], units.shown[k]))
+    placed.extend((k, None, None, None) for k in rest)
+    return placed
+
+
+def _is_exempt(compiled: CompiledProgram, lists: Mapping[str, list[tuple[Any, ...]]], kind: str, ctx: Any) -> bool:
+    condition = compiled.exempt.get(kind)
+    if condition is None:
+        return False
+    width = len(compiled.schemas[kind].struct.fields)
+    return any(condition((values[:width], ctx)) is True for values in lists.get(kind, ()))
 
 
 def _record_result(record: Record, outcome: Outcome, shown: list[str], trace: bool) -> RecordResult:

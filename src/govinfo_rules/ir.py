@@ -32,6 +32,8 @@ class Field:
     index: int
     name: str
     type: Type
+    lo: Decimal | None = None  # declared bounds (min/max), used to prove full marks
+    hi: Decimal | None = None
 
 
 @attrs.frozen
@@ -39,6 +41,18 @@ class GetAttr:
     obj: Expr
     index: int
     name: str
+    type: Type
+    lo: Decimal | None = None
+    hi: Decimal | None = None
+
+
+@attrs.frozen
+class Member:
+    """``x in LIST``: membership in a list value."""
+
+    expr: Expr
+    items: Expr
+    negated: bool
     type: Type
 
 
@@ -141,10 +155,11 @@ class InTable:
 class Aggregate:
     """``count(xs)``, ``count(xs where c)``, ``any(xs where c)``, ``all(...)``."""
 
-    func: str
+    func: str  # count, any, all, sum
     items: Expr
     where: Expr | None  # evaluated with the item pushed as the innermost scope
     type: Type
+    wrap: bool = False  # the items are plain values: the scope is (item,), read as `it`
 
 
 @attrs.frozen
@@ -166,6 +181,7 @@ Expr = (
     | IsNull
     | Logic
     | Context
+    | Member
     | If
     | Lookup
     | InTable
@@ -181,7 +197,7 @@ Expr = (
 class Require:
     cond: Expr
     at: tuple[str, ...]
-    message: str
+    pieces: tuple[str | Expr, ...]  # the message, with {placeholders}
 
 
 @attrs.frozen(eq=False)
@@ -214,6 +230,10 @@ class Group:
     combine: str  # "sum" | "highest"
     over: Expr | None  # a list whose items are pushed as the innermost scope
     scale: Expr | None  # a factor applied to every line of the group
+    start: Decimal | None  # the budget the group starts from
+    floor: Decimal | None  # the total is kept within [floor, cap]
+    cap: Decimal | None
+    maximum: Decimal | None  # declared full marks, proved by the checker
     rules: tuple[Rule, ...]
     clause: str | None
     notes: tuple[str, ...]
@@ -246,6 +266,29 @@ class Remind:
 
 
 @attrs.frozen(eq=False)
+class Total:
+    """The record's total kept within [floor, cap] as the last step."""
+
+    floor: Decimal | None
+    cap: Decimal | None
+    maximum: Decimal | None
+    clause: str | None
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen(eq=False)
+class Tiers:
+    """Forced distribution within ranking groups (20% / 60% / 20%)."""
+
+    tiers: tuple[tuple[str, Decimal | None], ...]
+    rankings: tuple[tuple[str, tuple[str, ...]], ...]  # group label, record types
+    exempt_label: str | None
+    exempt: dict[str, Expr]  # record type -> condition on its record
+    clause: str | None
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen(eq=False)
 class Score:
     """Runs on the record scope extended with its lets (values + let values)."""
 
@@ -255,6 +298,7 @@ class Score:
     steps: tuple[Gate | Group, ...]  # a gate stops the groups after it
     warns: tuple[Warn, ...]
     reminds: tuple[Remind, ...]
+    total: Total | None = None
 
     @property
     def gates(self) -> tuple[Gate, ...]:
@@ -325,3 +369,4 @@ class Program:
     units_from: Table | None = None
     period_default: str | None = None
     table_names: tuple[str, ...] = ()  # every table declared, inline or CSV
+    tiers: Tiers | None = None

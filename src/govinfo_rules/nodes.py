@@ -291,6 +291,7 @@ class Group:
     combine: str
     over: tuple[str, ...] | None
     scale: Expr | None
+    limits: Limits
     rules: tuple[Rule, ...]
     clause: str | None
     notes: tuple[str, ...]
@@ -309,6 +310,43 @@ class Gate:
 class Warn:
     cond: Expr
     message: str
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Limits:
+    """A budget and bounds: start from `start`, keep within [floor, cap]; `max` is the
+    declared full marks that the checker proves no record can exceed."""
+
+    start: Decimal | None = None
+    floor: Decimal | None = None
+    cap: Decimal | None = None
+    maximum: Decimal | None = None
+
+
+@attrs.frozen
+class Total:
+    limits: Limits
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Ranking:
+    label: str
+    types: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Tiers:
+    tiers: tuple[tuple[str, Decimal | None], ...]  # label and percent; None takes the rest
+    exempt_label: str | None
+    exempt: Expr | None
+    ties: str
     clause: str | None
     notes: tuple[str, ...]
     span: Span | None = _span()
@@ -343,6 +381,7 @@ class Score:
     steps: tuple[Gate | Group, ...]
     warns: tuple[Warn, ...]
     reminds: tuple[Remind, ...]
+    total: Total | None = None
     span: Span | None = _span()
 
 
@@ -415,4 +454,6 @@ class Ruleset:
     per_unit: PerUnit | None = None
     units_from: Name | None = None
     period_default: str | None = None
+    rankings: tuple[Ranking, ...] = ()
+    tiers: Tiers | None = None
     span: Span | None = _span()

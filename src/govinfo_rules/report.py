@@ -81,6 +81,7 @@ class UnitResult:
     records: int = 0
     adjustments: tuple[TraceLine, ...] = ()  # `per unit` rules: points not from one record
     columns: tuple[tuple[str, Any], ...] = ()  # values the ruleset shows (`show`)
+    group: str | None = None  # the ranking group, when the ruleset ranks in groups
 
 
 @attrs.frozen
@@ -229,6 +230,8 @@ def _unit_json(unit: UnitResult) -> dict[str, Any]:
         "yuan": _num(unit.yuan),
         "tier": unit.tier,
     }
+    if unit.group is not None:
+        out["group"] = unit.group
     for name, value in unit.columns:
         out.setdefault(name, _json_value(value))
     if unit.adjustments:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,7 +18,7 @@ import attrs
 
 from . import ir
 from .check import suggest
-from .compile import compile_expr
+from .compile import Fn, compile_expr, message
 from .errors import RecordError, RecordProblem
 from .inputs import PathPart, RawRecord, format_path, loads
 from .types import (
@@ -58,8 +58,9 @@ class Validated:
     problems: tuple[RecordProblem, ...]
 
 
-class _Bad(Exception):
-    pass
+def _compile_require(require: ir.Require) -> tuple[Fn, tuple[str, ...], tuple[str | Fn, ...]]:
+    pieces = tuple(p if isinstance(p, str) else compile_expr(p) for p in require.pieces)
+    return compile_expr(require.cond), require.at, pieces
 
 
 _MISSING = object()
@@ -97,11 +98,11 @@ class Validator:
 
     def __init__(self, program: ir.Program) -> None:
         self.schemas = {s.name: s for s in program.schemas}
-        self.requires: dict[int, list[tuple[Callable[..., Any], tuple[str, ...], str]]] = {}
+        self.requires: dict[int, list[tuple[Fn, tuple[str, ...], tuple[str | Fn, ...]]]] = {}
         for schema in program.schemas:
-            self.requires[id(schema.struct)] = [(compile_expr(r.cond), r.at, r.message) for r in schema.requires]
+            self.requires[id(schema.struct)] = [_compile_require(r) for r in schema.requires]
             for struct, reqs in schema.struct_requires:
-                self.requires.setdefault(id(struct), [(compile_expr(r.cond), r.at, r.message) for r in reqs])
+                self.requires.setdefault(id(struct), [_compile_require(r) for r in reqs])
 
     # --- one value ------------------------------------------------------------------
 
@@ -239,9 +240,9 @@ class Validator:
         if failed:
             return _MISSING
         result = tuple(values)
-        for cond, at, message in self.requires.get(id(struct), ()):
+        for cond, at, pieces in self.requires.get(id(struct), ()):
             if cond((result,)) is False:
-                check.bad((*path, *at), message)
+                check.bad((*path, *at), message(pieces, (result,)))
                 failed = True
         return _MISSING if failed else result
 
