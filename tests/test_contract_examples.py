@@ -96,4 +96,6 @@ def test_contract_cases_are_present() -> None:
         "wenzhou_06-award-tie-first",
         "ganzhou_05-composite-halving",
         "ganzhou_12-obligations",
+        "wanren_01-medical-sections",
+        "wanren_08-tiers-n10",
     } <= set(CASES)

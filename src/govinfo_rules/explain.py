@@ -68,7 +68,8 @@ def _steps(score: ir.Score, result: RecordResult) -> list[str]:
             continue
         group = step
         over = f" over {group.over.name}" if isinstance(group.over, ir.Field) else ""
-        out.append(f"  group {group.name} ({group.combine}{over}){_cite(group.clause)}")
+        marks = f", full marks {format_decimal(group.maximum)}" if group.maximum is not None else ""
+        out.append(f"  group {group.name} ({group.combine}{over}{marks}){_cite(group.clause)}")
         for line in trace:
             if line.unit != first_unit or not line.rule.startswith(group.name + "."):
                 continue
@@ -90,10 +91,24 @@ def _steps(score: ir.Score, result: RecordResult) -> list[str]:
             out.append(
                 "    did not match: " + ", ".join(f"{r.label} (§ {r.clause})" if r.clause else r.label for r in quiet)
             )
+        if group.start is not None or group.maximum is not None:
+            mine = [t.points for t in trace if t.unit == first_unit and t.rule.startswith(group.name + ".")]
+            of = f" of {format_decimal(group.maximum)}" if group.maximum is not None else ""
+            out.append(f"    item score: {format_decimal(sum(mine, Decimal(0)))}{of}")
         out += [f"    note: {n}" for n in group.notes]
         for rule in group.rules:
             if rule.name in fired:
                 out += [f"    note ({rule.label}): {n}" for n in rule.notes]
+    total = score.total
+    if total is not None:
+        bounded = [t for t in trace if t.unit == first_unit and t.rule.startswith("total.")]
+        out.append(
+            f"  total kept within [{format_decimal(total.floor) if total.floor is not None else '—'}, "
+            f"{format_decimal(total.cap) if total.cap is not None else '—'}]{_cite(total.clause)}"
+        )
+        for line in bounded:
+            out.append(f"    applied   {line.rule}: {_money(line.points, line.yuan)}")
+        out += [f"    note: {n}" for n in total.notes]
     return out
 
 

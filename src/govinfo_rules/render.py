@@ -35,11 +35,14 @@ def render_table(report: Report) -> str:
         "",
     ]
     has_tier = any(u.tier for u in report.units)
+    has_group = any(u.group for u in report.units)
     extra = [name for name, _ in report.units[0].columns] if report.units else []
-    headers = ["rank", "unit", "points", "yuan", *extra, "records"] + (["tier"] if has_tier else [])
+    headers = (["group"] if has_group else []) + ["rank", "unit", "points", "yuan", *extra, "records"]
+    headers += ["tier"] if has_tier else []
     rows = []
     for unit in report.units:
         row = [
+            *([unit.group or ""] if has_group else []),
             "—" if unit.rank is None else str(unit.rank),
             unit.unit,
             format_decimal(unit.points),
@@ -50,7 +53,7 @@ def render_table(report: Report) -> str:
         if has_tier:
             row.append(unit.tier or "")
         rows.append(row)
-    right = [True, False, True, True, *([True] * len(extra)), True, False]
+    right = [*([False] if has_group else []), True, False, True, True, *([True] * len(extra)), True, False]
     out += table(headers, rows, right[: len(headers)])
     if report.reminders:
         out += ["", f"Reminders ({len(report.reminders)})"]
