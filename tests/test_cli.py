@@ -272,3 +272,13 @@ def test_ganzhou_json_has_reminders_and_unit_columns(capsys: pytest.CaptureFixtu
     # Obligations not yet due on 09-15 (the example ledger's notes): 重要会议 +5 days, 重大部署 +20 days.
     assert {"GZ-O-11", "GZ-O-12", "GZ-O-22", "GZ-O-23"} <= due.keys()
     assert all(r["shortfall"] != "0" for r in data["reminders"] if "shortfall" in r)
+
+
+def test_explain_shows_computed_lets(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "explain", "ganzhou", str(GANZHOU), "--id", "GZ-O-05", "--as-of", "2020-09-30", "--period", "2020-Q3"
+    )
+    assert code == 0
+    # 重要会议 of 2020-07-16, due 5 days later, never reported: missed, −50 (四(二)2).
+    assert "computed: deadline = 2020-07-21; reported = —; missed = true" in out
+    assert "paid      未及时报送.重要会议: -50 pts, ¥0  § 四(二)2" in out

@@ -421,7 +421,8 @@ class _Checker:
             if limits.start is not None:
                 self.error("'total' takes floor, cap and max, not start", decl.total.span)
             total = ir.Total(limits.floor, limits.cap, limits.maximum, decl.total.clause, decl.total.notes)
-        score = ir.Score(decl.record, targets, lets, tuple(steps), warns, reminds, total)
+        let_names = tuple(f.name for f in struct.fields[len(schema.struct.fields) :])
+        score = ir.Score(decl.record, targets, lets, tuple(steps), warns, reminds, total, let_names)
         if total is not None and total.maximum is not None:
             self.prove_maximum(f"the total of {decl.record}", total_range(score)[1], total.maximum, decl.total.span)  # type: ignore[union-attr]
         return score

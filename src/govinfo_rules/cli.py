@@ -154,7 +154,8 @@ def _explain(args: argparse.Namespace) -> int:
         result = report.record(wanted)
     except KeyError:
         result = None
-    sys.stdout.write(explain_record(ruleset.program, record, result, report))
+    computed = ruleset.computed(record, as_of=report.as_of, period=report.period)
+    sys.stdout.write(explain_record(ruleset.program, record, result, report, computed))
     return 0
 
 

@@ -64,7 +64,7 @@ class CompiledProgram:
         )
 
 
-def _period_values(period: Period | None, as_of: dt.date) -> tuple[Any, ...] | None:
+def period_values(period: Period | None, as_of: dt.date) -> tuple[Any, ...] | None:
     """``period`` as the language sees it: (start, end, months, months_begun)."""
     if period is None:
         return None
@@ -124,7 +124,7 @@ def evaluate(
     program = compiled.program
     if period is not None and period.kind != "year" and compiled.by_year:
         raise UsageError(f"--period {period.label}: this ruleset's records carry only a year; give a year such as 2024")
-    ctx = (as_of, _period_values(period, as_of))
+    ctx = (as_of, period_values(period, as_of))
     units = _Units([s.name for s in program.schemas])
     if program.units_from is not None:
         for listed in program.units_from.shown.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from . import ir
 from .decimals import format_decimal
@@ -112,10 +113,20 @@ def _steps(score: ir.Score, result: RecordResult) -> list[str]:
     return out
 
 
-def explain_record(program: ir.Program, record: Record, result: RecordResult | None, report: Report) -> str:
+def explain_record(
+    program: ir.Program,
+    record: Record,
+    result: RecordResult | None,
+    report: Report,
+    computed: tuple[tuple[str, Any], ...] = (),
+) -> str:
     """A readable account of one record's score."""
     schema = next(s for s in program.schemas if s.name == record.type)
     out = [f"record {record.id} ({record.type}), {record.input} line {record.line}", *_fields(record, schema)]
+    if computed:
+        out.append(
+            "  computed: " + "; ".join(f"{name} = {format_value(value, missing='—')}" for name, value in computed)
+        )
     if result is None:
         out.append("  not evaluated: outside the period")
         return "\n".join(out) + "\n"

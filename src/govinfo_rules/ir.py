@@ -299,6 +299,7 @@ class Score:
     warns: tuple[Warn, ...]
     reminds: tuple[Remind, ...]
     total: Total | None = None
+    let_names: tuple[str, ...] = ()
 
     @property
     def gates(self) -> tuple[Gate, ...]:

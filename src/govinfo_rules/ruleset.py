@@ -10,8 +10,9 @@ from typing import Any
 from . import ir
 from .build import build_ruleset
 from .check import check_ruleset
+from .compile import extend
 from .errors import Diagnostic, RecordError, RulesetError, UsageError
-from .evaluate import CompiledProgram, evaluate
+from .evaluate import CompiledProgram, evaluate, period_values
 from .inputs import Input, RawRecord, read_records, read_text
 from .parse import parse_tree
 from .periods import Period, parse_date
@@ -123,6 +124,15 @@ class Ruleset:
         else:
             typed = [r for r in items if isinstance(r, Record)]
         return self.evaluate_validated(typed, as_of=as_of, period=period, trace=trace, warnings=warnings)
+
+    def computed(self, record: Record, *, as_of: dt.date, period: str | None) -> tuple[tuple[str, Any], ...]:
+        """The values of the `let`s of a record's score block, as `explain` shows them."""
+        score = self._compiled.scores.get(record.type)
+        if score is None or not score.lets:
+            return ()
+        chosen = Period.parse(period) if period else None
+        values = extend(record.values, score.lets, (as_of, period_values(chosen, as_of)))
+        return tuple(zip(score.score.let_names, values[len(record.values) :], strict=True))
 
     def evaluate_validated(
         self,
