@@ -123,7 +123,12 @@ class Validator:
             number = self._number(value, True)
             if number is not None:
                 return number
-            check.bad(path, f"expected a decimal number, got {_describe(value)}")
+            if type(value).__name__ == "float":
+                check.bad(
+                    path, f"got the binary float {value!r}: pass exact decimals, as Decimal('{value!r}') or a string"
+                )
+            else:
+                check.bad(path, f"expected a decimal number, got {_describe(value)}")
         elif ftype == BOOL:
             if isinstance(value, bool):
                 return value
