@@ -228,3 +228,22 @@ def test_a_unit_award_sees_every_record_type_of_the_unit() -> None:
     ]
     report = rs.evaluate(records, as_of="2024-12-31")
     assert [(a.winner, a.measure) for a in report.awards] == [("x", 1)]
+
+
+def test_group_bounds_show_as_trace_lines(tmp_path: Path) -> None:
+    rs = ruleset(
+        tmp_path,
+        "score item to unit {"
+        " group low sum start 1 floor 0 { rule a: true => -3 pts }"
+        " group high sum cap 2 { rule b: true => +5 pts } }",
+    )
+    result = rs.evaluate([item("1")], as_of="2024-12-31").record("1")  # type: ignore[attr-defined]
+    # low: 1 − 3 = −2, kept at the floor 0 (+2); high: 5, kept at the cap 2 (−3): 0 + 2 = 2.
+    assert [(t.rule, t.points) for t in result.trace] == [
+        ("low.满分", Decimal(1)),
+        ("low.a", Decimal(-3)),
+        ("low.扣完为止", Decimal(2)),
+        ("high.b", Decimal(5)),
+        ("high.封顶", Decimal(-3)),
+    ]
+    assert result.points == Decimal(2)

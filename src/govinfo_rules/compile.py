@@ -371,9 +371,9 @@ class _CompiledGroup:
         self.over = compile_expr(group.over) if group.over is not None else None
         self.scale = _amount(group.scale) if group.scale is not None else None
         self.start_rule = _pseudo_rule(group, "满分", f"the item starts from its full marks, {group.start}")
-        self.limit_rule = _pseudo_rule(
-            group, "扣完为止", f"the item's total is kept within [{group.floor}, {group.cap}]"
-        )
+        bounds = f"[{group.floor}, {group.cap}]"
+        self.floor_rule = _pseudo_rule(group, "扣完为止", f"deductions stop at the floor: kept within {bounds}")
+        self.cap_rule = _pseudo_rule(group, "封顶", f"the item cannot pay more than its cap: kept within {bounds}")
         self.rules = tuple(
             (rule, compile_expr(rule.cond), _amount(rule.points), _amount(rule.yuan)) for rule in group.rules
         )
@@ -390,7 +390,8 @@ class _CompiledGroup:
 
     def settle(self, lines: list[Line]) -> list[Line]:
         """The budget line first and, when the total leaves [floor, cap], the line that
-        brings it back (扣完为止), so the trace still adds up to what is paid."""
+        brings it back (扣完为止 at the floor, 封顶 at the cap), so the trace still adds up
+        to what is paid."""
         group = self.group
         if group.start is None and group.floor is None and group.cap is None:
             return lines
@@ -400,7 +401,8 @@ class _CompiledGroup:
         total = sum((line.points for line in out), ZERO)
         kept = _clamp(total, group.floor, group.cap)
         if kept != total:
-            out.append(Line(self.limit_rule, group, kept - total, ZERO, None))
+            rule = self.floor_rule if kept > total else self.cap_rule
+            out.append(Line(rule, group, kept - total, ZERO, None))
         return out
 
     def _matched(self, env: Env) -> list[Line]:
