@@ -282,3 +282,19 @@ def test_explain_shows_computed_lets(capsys: pytest.CaptureFixture[str]) -> None
     # 重要会议 of 2020-07-16, due 5 days later, never reported: missed, −50 (四(二)2).
     assert "computed: deadline = 2020-07-21; reported = —; missed = true" in out
     assert "paid      未及时报送.重要会议: -50 pts, ¥0  § 四(二)2" in out
+
+
+def test_wanren_warns_about_two_records_of_one_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = (EXAMPLES / "wanren-2024.jsonl").read_text(encoding="utf-8").splitlines()
+    again = json.loads(lines[0])
+    again.update({"id": "WR-again", "year": 2023})
+    ledger = tmp_path / "two-years.jsonl"
+    ledger.write_text("\n".join([*lines, json.dumps(again, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "score", "wanren", str(ledger), "--format", "json")
+    assert code == 0
+    unit = again["unit"]
+    assert any(w.get("unit") == unit and "has 2 records" in w["message"] for w in json.loads(out)["warnings"])
+    _, out, _ = run(capsys, "score", "wanren", str(ledger), "--period", "2024", "--format", "json")
+    assert not any("records:" in w["message"] for w in json.loads(out)["warnings"])
+    _, out, _ = run(capsys, "score", "wanren", str(ledger), "--period", "2024", "--format", "csv")
+    assert out.splitlines()[0].startswith("group,rank,unit,points")

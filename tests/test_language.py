@@ -287,5 +287,7 @@ def test_a_binary_float_is_refused_with_advice() -> None:
     rs = compile_ruleset("ruleset d\nrecord r { unit: name  amount: decimal }", filename="d.gvr")
     with pytest.raises(RecordError) as err:
         rs.evaluate([{"id": "1", "unit": "x", "amount": 0.1}], as_of="2024-01-01")
-    assert err.value.problems[0].message == "got the binary float 0.1: pass exact decimals, as Decimal('0.1') or a string"
+    assert (
+        err.value.problems[0].message == "got the binary float 0.1: pass exact decimals, as Decimal('0.1') or a string"
+    )
     assert rs.evaluate([{"id": "1", "unit": "x", "amount": Decimal("0.1")}], as_of="2024-01-01").records

@@ -247,3 +247,31 @@ def test_group_bounds_show_as_trace_lines(tmp_path: Path) -> None:
         ("high.封顶", Decimal(-3)),
     ]
     assert result.points == Decimal(2)
+
+
+def test_the_total_bounds_apply_even_when_a_gate_stops(tmp_path: Path) -> None:
+    rs = ruleset(
+        tmp_path,
+        "score item to unit { group before sum { rule a: true => +15 pts }  gate ok"
+        "  group after sum { rule b: true => +1 pts }  total floor 0 cap 10 max 10 }",
+    )
+    assert rs.evaluate([item("1", ok=False)], as_of="2024-12-31").record("1").points == Decimal(10)  # type: ignore[attr-defined]
+
+
+def test_name_membership_ignores_white_space() -> None:
+    rs = compile_ruleset(
+        "ruleset d\nrecord r { unit: name  who: name  team: list of name }\n"
+        "score r to unit { group g sum { rule a: who in team => +1 pts } }",
+        filename="d.gvr",
+    )
+    report = rs.evaluate([{"id": "1", "unit": "x", "who": "陈 静", "team": ["陈静"]}], as_of="2024-01-01")
+    assert report.record("1").points == Decimal(1)
+
+
+def test_sum_takes_no_where() -> None:
+    with pytest.raises(RulesetError, match="sum\\(LIST\\) adds a list of numbers and takes no 'where'"):
+        compile_ruleset(
+            "ruleset d\nrecord r { unit: name  xs: list of decimal }\n"
+            "score r to unit { group g sum { rule a: sum(xs where it > 0) > 1 => +1 pts } }",
+            filename="d.gvr",
+        )

@@ -847,7 +847,10 @@ class _Checker:
 
     def call(self, expr: n.Call, scope: _Scope) -> ir.Expr:
         func = expr.func
-        if func == "sum" and len(expr.args) == 1 and expr.where is None:
+        if func == "sum" and expr.where is not None:
+            self.error("sum(LIST) adds a list of numbers and takes no 'where'", expr.span)
+            return ir.Const(None, NULL)
+        if func == "sum" and len(expr.args) == 1:
             items = self.expr(expr.args[0], scope)
             if not (isinstance(items.type, ListT) and is_numeric(items.type.item)):
                 self.error(f"sum() adds a list of numbers, not {items.type}", expr.span)

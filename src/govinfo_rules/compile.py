@@ -192,6 +192,13 @@ def compile_expr(node: ir.Expr) -> Fn:
         return lambda env: env[-1][index]
     if isinstance(node, ir.Member):
         subject, items, negated = compile_expr(node.expr), compile_expr(node.items), node.negated
+        if node.expr.type == NAME:  # names compare by identity: NFKC, without white space
+
+            def member(env: Env) -> bool | None:
+                v = subject(env)
+                return None if v is None else (name_key(v) in {name_key(i) for i in items(env)}) != negated
+
+            return member
 
         def member(env: Env) -> bool | None:
             v = subject(env)
@@ -485,7 +492,7 @@ class CompiledScore:
                 yuan += line.yuan
             if trace:
                 kept.extend(lines)
-        if self.total is not None and stopped_by is None:
+        if self.total is not None:
             kept_points = _clamp(points, self.total.floor, self.total.cap)
             if kept_points != points:
                 if trace:

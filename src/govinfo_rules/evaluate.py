@@ -227,8 +227,11 @@ def _tiered(
 ) -> list[tuple[str, int | None, str | None, str | None]]:
     """Units by ranking group: ranked and tiered within it, exempt ones last."""
     placed: list[tuple[str, int | None, str | None, str | None]] = []
+    grouped: set[str] = set()
     for label, types in tiers.rankings:
-        members = [k for k in units.shown if any(units.lists[k].get(t) for t in types)]
+        # a unit with records in two groups is ranked in the first (and warned about by the ruleset)
+        members = [k for k in units.shown if k not in grouped and any(units.lists[k].get(t) for t in types)]
+        grouped.update(members)
         exempt = sorted(
             (k for k in members if any(_is_exempt(compiled, units.lists[k], t, ctx) for t in types)),
             key=lambda k: units.shown[k],
@@ -238,7 +241,6 @@ def _tiered(
         placed.extend((k, rank, tier, label) for k, (_, rank, tier) in zip(ranked, rows, strict=True))
         placed.extend((k, None, tiers.exempt_label, label) for k in exempt)
         warnings.extend(Warning(None, note, tiers.clause, tiers.notes) for note in notes)
-    grouped = {k for k, _, _, _ in placed}
     rest = sorted((k for k in units.shown if k not in grouped), key=lambda k: (-units.points[k], units.shown[k]))
     placed.extend((k, None, None, None) for k in rest)
     return placed

@@ -69,7 +69,14 @@ def _steps(score: ir.Score, result: RecordResult) -> list[str]:
             continue
         group = step
         over = f" over {group.over.name}" if isinstance(group.over, ir.Field) else ""
-        marks = f", full marks {format_decimal(group.maximum)}" if group.maximum is not None else ""
+        if group.maximum is not None and group.maximum == 0:
+            marks = ", deductions only" + (
+                f", at most {format_decimal(-group.floor)}" if group.floor is not None else ""
+            )
+        elif group.maximum is not None:
+            marks = f", full marks {format_decimal(group.maximum)}"
+        else:
+            marks = ""
         out.append(f"  group {group.name} ({group.combine}{over}{marks}){_cite(group.clause)}")
         for line in trace:
             if line.unit != first_unit or not line.rule.startswith(group.name + "."):
@@ -94,8 +101,12 @@ def _steps(score: ir.Score, result: RecordResult) -> list[str]:
             )
         if group.start is not None or group.maximum is not None:
             mine = [t.points for t in trace if t.unit == first_unit and t.rule.startswith(group.name + ".")]
-            of = f" of {format_decimal(group.maximum)}" if group.maximum is not None else ""
-            out.append(f"    item score: {format_decimal(sum(mine, Decimal(0)))}{of}")
+            paid = format_decimal(sum(mine, Decimal(0)))
+            if group.maximum is not None and group.maximum == 0:
+                out.append(f"    deducted: {paid}")
+            else:
+                of = f" of {format_decimal(group.maximum)}" if group.maximum is not None else ""
+                out.append(f"    item score: {paid}{of}")
         out += [f"    note: {n}" for n in group.notes]
         for rule in group.rules:
             if rule.name in fired:

@@ -91,10 +91,12 @@ def render_csv_units(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     extra = [name for name, _ in report.units[0].columns] if report.units else []
-    writer.writerow(["rank", "unit", "points", "yuan", "tier", "records", *extra])
+    has_group = any(u.group for u in report.units)
+    writer.writerow([*(["group"] if has_group else []), "rank", "unit", "points", "yuan", "tier", "records", *extra])
     for unit in report.units:
         writer.writerow(
             [
+                *([unit.group or ""] if has_group else []),
                 "" if unit.rank is None else unit.rank,
                 unit.unit,
                 format_decimal(unit.points),
