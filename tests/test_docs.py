@@ -45,3 +45,16 @@ def test_snippet(source: str, files: dict[str, str], tmp_path: Path) -> None:
             compile_ruleset(source, filename=str(tmp_path / "snippet.gvr"))
     else:
         compile_ruleset(source, filename=str(tmp_path / "snippet.gvr"))
+
+
+def test_the_auditing_example_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    text = (DOCS / "auditing.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    script = tmp_path / "audit_example.py"
+    script.write_text(block, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "all three properties hold"
