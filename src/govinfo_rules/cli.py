@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
         help="score the valid records and list the invalid ones under 'rejected'",
     )
 
+    audit = commands.add_parser("audit", help="check a battery of properties on generated records")
+    ruleset_args(audit)
+    audit.add_argument("--examples", type=int, default=100, metavar="N", help="examples per property (default 100)")
+    audit.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+
     explain = commands.add_parser("explain", help="every rule that fired for one record, with citations")
     ruleset_args(explain)
     run_args(explain)
@@ -159,6 +164,19 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    try:
+        from .audit import audit, render
+    except ImportError:  # pragma: no cover - hypothesis is an optional dependency
+        raise UsageError("audit needs hypothesis: pip install 'govinfo-rules[test]'") from None
+    if args.examples < 1:
+        raise UsageError("--examples must be at least 1")
+    ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
+    findings = audit(ruleset, examples=args.examples, seed_value=args.seed)
+    sys.stdout.write(render(ruleset, findings, args.examples, args.seed))
+    return 0 if all(f.held for f in findings) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -169,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "score":
             return _score(args)
+        if args.command == "audit":
+            return _audit(args)
         return _explain(args)
     except UsageError as err:
         parser.print_usage(sys.stderr)

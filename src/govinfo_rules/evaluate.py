@@ -14,7 +14,17 @@ from typing import Any
 
 from . import ir
 from .awards import competition_ranks, place_prizes
-from .compile import CompiledMessages, CompiledRules, CompiledScore, Fn, Outcome, Reminding, compile_expr, extend
+from .compile import (
+    CompiledMessages,
+    CompiledRules,
+    CompiledScore,
+    EvaluationError,
+    Fn,
+    Outcome,
+    Reminding,
+    compile_expr,
+    extend,
+)
 from .errors import UsageError
 from .periods import Period
 from .report import (
@@ -160,7 +170,11 @@ def evaluate(
             counted.append((record, None))
             results.append(RecordResult(record.id, record.type, (), () if trace else None))
             continue
-        outcome = score.run(record.values, ctx, trace=trace)
+        try:
+            outcome = score.run(record.values, ctx, trace=trace)
+        except EvaluationError as err:
+            where = f"{record.input}:{record.line}:1" if record.input else "<records>"
+            raise EvaluationError(f"{where}: error: record {record.id}: {err.message}") from None
         counted.append((record, outcome))
         keys: list[str] = []
         for name in outcome.targets:
