@@ -43,6 +43,7 @@ def test_the_cli_exits_1_on_a_counterexample(tmp_path: Path, capsys: pytest.Capt
     out = capsys.readouterr().out
     assert code == 1
     assert (
-        "COUNTEREXAMPLE  no valid ledger raises: EvaluationError: <records>:1:1: error: record R-1: division by zero" in out
+        "COUNTEREXAMPLE  no valid ledger raises: EvaluationError: <records>:1:1: error: record R-1: division by zero"
+        in out
     )
     assert '"n": 0' in out
