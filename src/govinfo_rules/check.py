@@ -104,6 +104,7 @@ class _Checker:
         self.table_decls: dict[str, n.InlineTable | n.CsvTable] = {}
         self.tables: dict[tuple[str, int], ir.Table] = {}
         self.csv_tables: dict[str, tuple[ir.Table, StructT, FieldSpec]] = {}
+        self.used: set[str] = set()  # parameters and tables that some expression reads
         self.errors: list[Diagnostic] = []
         self.enums: dict[str, EnumT] = {}
         self.structs: dict[str, StructT] = {}
@@ -272,6 +273,7 @@ class _Checker:
             rs.period_default,
             tuple(self.table_decls),
             tiers,
+            frozenset(self.used | ({rs.units_from.ident} if rs.units_from else set())),
         )
 
     def check_tiers(self, rs: n.Ruleset, schemas: Mapping[str, ir.Schema]) -> ir.Tiers | None:
@@ -712,6 +714,7 @@ class _Checker:
             if found is not None:
                 return found
             if expr.ident in self.params:
+                self.used.add(expr.ident)
                 param = self.params[expr.ident]
                 return ir.Const(param.value, param.type)
             if scope.context and expr.ident in CONTEXT_NAMES:
@@ -891,6 +894,7 @@ class _Checker:
 
     def table_for(self, name: str, key_type: Type, span: Span | None) -> tuple[ir.Table, Type] | None:
         """The table ``name`` read with keys of ``key_type``, and the type of what it gives."""
+        self.used.add(name)
         decl = self.table_decls.get(name)
         if decl is None:
             self.error(f"unknown table '{name}'{_did_you_mean(name, list(self.table_decls))}", span)

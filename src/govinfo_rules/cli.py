@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import sys
 import tempfile
@@ -63,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score the valid records and list the invalid ones under 'rejected'",
     )
+
+    lint = commands.add_parser("lint", help="static findings: unused names, missing citations, rule order")
+    ruleset_args(lint)
+    lint.add_argument("--format", choices=("text", "json"), default="text")
 
     audit = commands.add_parser("audit", help="check a battery of properties on generated records")
     ruleset_args(audit)
@@ -164,6 +169,22 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lint(args: argparse.Namespace) -> int:
+    from .build import build_ruleset
+    from .lint import lint
+    from .parse import parse_tree
+
+    ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
+    findings = lint(build_ruleset(parse_tree(ruleset.source), ruleset.source), ruleset.program)
+    if args.format == "json":
+        sys.stdout.write(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n")
+    else:
+        for finding in findings:
+            sys.stdout.write(finding.render() + "\n")
+        sys.stdout.write(f"{ruleset.name}: {len(findings)} finding(s)\n")
+    return 1 if findings else 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     try:
         from .audit import audit, render
@@ -189,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _score(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "lint":
+            return _lint(args)
         return _explain(args)
     except UsageError as err:
         parser.print_usage(sys.stderr)

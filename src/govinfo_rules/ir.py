@@ -371,3 +371,4 @@ class Program:
     period_default: str | None = None
     table_names: tuple[str, ...] = ()  # every table declared, inline or CSV
     tiers: Tiers | None = None
+    used: frozenset[str] = frozenset()  # parameters and tables some expression reads
