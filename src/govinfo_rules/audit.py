@@ -69,14 +69,7 @@ def _maxima(ruleset: Ruleset, ledger: list[dict[str, Any]]) -> str | None:
             if group.maximum is None:
                 continue
             for credit in record.credits:
-                paid = sum(
-                    (
-                        t.points
-                        for t in record.trace or ()
-                        if t.unit == credit.unit and t.rule.startswith(group.name + ".")
-                    ),
-                    Decimal(0),
-                )
+                paid = record.group_points(group.name, credit.unit)
                 if paid > group.maximum:
                     return f"record {record.id}: group {group.name} pays {paid}, above its max {group.maximum}"
         if score.total is not None and score.total.maximum is not None:
@@ -105,10 +98,8 @@ def _highest_groups(ruleset: Ruleset, ledger: list[dict[str, Any]]) -> str | Non
             if group.combine != "highest":
                 continue
             largest = bounds.group_range(group)[1]
-            lines = [t for t in record.trace or () if t.rule.startswith(group.name + ".")]
-            units = {t.unit for t in lines}
-            for unit in units:
-                paid = sum((t.points for t in lines if t.unit == unit), Decimal(0))
+            for credit in record.credits:
+                paid = record.group_points(group.name, credit.unit)
                 if largest is not None and paid > largest:
                     return (
                         f"record {record.id}: highest group {group.name} pays {paid}, above its largest rule {largest}"

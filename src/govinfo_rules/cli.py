@@ -170,12 +170,11 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from .build import build_ruleset
     from .lint import lint
-    from .parse import parse_tree
 
     ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
-    findings = lint(build_ruleset(parse_tree(ruleset.source), ruleset.source), ruleset.program)
+    assert ruleset.ast is not None  # every ruleset loaded from text keeps its AST
+    findings = lint(ruleset.ast, ruleset.program)
     if args.format == "json":
         sys.stdout.write(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n")
     else:

@@ -100,8 +100,7 @@ def _steps(score: ir.Score, result: RecordResult) -> list[str]:
                 "    did not match: " + ", ".join(f"{r.label} (§ {r.clause})" if r.clause else r.label for r in quiet)
             )
         if group.start is not None or group.maximum is not None:
-            mine = [t.points for t in trace if t.unit == first_unit and t.rule.startswith(group.name + ".")]
-            paid = format_decimal(sum(mine, Decimal(0)))
+            paid = format_decimal(result.group_points(group.name, first_unit) if first_unit else Decimal(0))
             if group.maximum is not None and group.maximum == 0:
                 out.append(f"    deducted: {paid}")
             else:

@@ -66,6 +66,11 @@ class RecordResult:
     def points(self) -> Decimal:
         return sum((c.points for c in self.credits), Decimal(0))
 
+    def group_points(self, group: str, unit: str) -> Decimal:
+        """What one group of the score block paid one credited unit (from the trace)."""
+        prefix = group + "."
+        return sum((t.points for t in self.trace or () if t.unit == unit and t.rule.startswith(prefix)), Decimal(0))
+
     @property
     def yuan(self) -> Decimal:
         return sum((c.yuan for c in self.credits), Decimal(0))

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import ir
+from . import ir, nodes
 from .build import build_ruleset
 from .check import check_ruleset
 from .compile import extend
@@ -29,9 +29,10 @@ class Ruleset:
     :meth:`evaluate`.
     """
 
-    def __init__(self, program: ir.Program, source: SourceText) -> None:
+    def __init__(self, program: ir.Program, source: SourceText, ast: nodes.Ruleset | None = None) -> None:
         self.program = program
         self.source = source
+        self.ast = ast  # the ruleset as written, for static queries such as `lint`
         self._validator = Validator(program)
         self._compiled = CompiledProgram(program)
 
@@ -173,8 +174,8 @@ def compile_ruleset(
     """
     text = SourceText(filename, source)
     directory = Path(base_dir) if base_dir is not None else Path(filename).parent
-    program = check_ruleset(build_ruleset(parse_tree(text), text), overrides, directory)
-    return Ruleset(program, text)
+    ast = build_ruleset(parse_tree(text), text)
+    return Ruleset(check_ruleset(ast, overrides, directory), text, ast)
 
 
 def load_ruleset(name_or_path: str | Path, *, overrides: Mapping[str, Any] | None = None) -> Ruleset:
