@@ -15,11 +15,12 @@ from typing import Any
 import attrs
 from hypothesis import HealthCheck, given, seed, settings
 
-from . import bounds
+from . import bounds, ir
 from .errors import RecordError
 from .report import Report
 from .ruleset import Ruleset
-from .testing import invalid_records, ledgers
+from .testing import invalid_records, ledgers, monotone_pairs
+from .types import BOOL, ListT
 
 AS_OF = "2024-12-31"
 
@@ -30,6 +31,7 @@ class Finding:
     held: bool
     counterexample: Any = None
     detail: str = ""
+    trace: tuple[str, ...] = ()  # the trace lines of the counterexample's records
 
 
 def _evaluate(ruleset: Ruleset, ledger: list[dict[str, Any]]) -> Report:
@@ -117,6 +119,43 @@ PROPERTIES: tuple[tuple[str, Callable[[Ruleset, list[dict[str, Any]]], str | Non
 )
 
 
+def _monotone(ruleset: Ruleset, pair: tuple[dict[str, Any], dict[str, Any], ir.Monotone]) -> str | None:
+    before, after, declared = pair
+    old = {c.unit: c.points for c in _evaluate(ruleset, [before]).records[0].credits}
+    new = {c.unit: c.points for c in _evaluate(ruleset, [after]).records[0].credits}
+    for unit in sorted(old.keys() | new.keys()):
+        was, now = old.get(unit, Decimal(0)), new.get(unit, Decimal(0))
+        if (now < was) if declared.increasing else (now > was):
+            return f"{before['id']}: {unit} gets {was} but {now} after the change in {declared.field}"
+    return None
+
+
+def _trace_lines(ruleset: Ruleset, value: Any) -> tuple[str, ...]:
+    """The trace of a counterexample's records, as `explain` would show their payments."""
+    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], ir.Monotone):
+        ledgers_shown = [("before", [value[0]]), ("after", [value[1]])]
+    elif isinstance(value, list) and all(isinstance(r, dict) for r in value):
+        ledgers_shown = [("", value)]
+    else:
+        return ()
+    lines: list[str] = []
+    for heading, ledger in ledgers_shown:
+        try:
+            report = _evaluate(ruleset, ledger)
+        except Exception:  # the exception is the finding itself; nothing to trace
+            return ()
+        for record in report.records:
+            prefix = f"{heading} " if heading else ""
+            if not record.trace:
+                stopped = f" (stopped by {record.stopped_by})" if record.stopped_by else ""
+                lines.append(f"{prefix}{record.id}: no payment{stopped}")
+            for line in record.trace or ():
+                source = f"  § {line.source}" if line.source else ""
+                yuan = f", ¥{line.yuan}" if line.yuan else ""
+                lines.append(f"{prefix}{record.id}: {line.rule} → {line.unit} {line.points} pts{yuan}{source}")
+    return tuple(lines)
+
+
 def _run(name: str, check: Callable[[Any], str | None], strategy: Any, examples: int, seed_value: int) -> Finding:
     failing: list[tuple[Any, str]] = []
 
@@ -161,7 +200,10 @@ def audit(ruleset: Ruleset, *, examples: int = 100, seed_value: int = 0) -> list
     findings = []
     for name, prop in PROPERTIES:
         strategy = ledgers(ruleset, min_size=1, max_size=8)
-        findings.append(_run(name, _bound(prop, ruleset), strategy, examples, seed_value))
+        finding = _run(name, _bound(prop, ruleset), strategy, examples, seed_value)
+        if not finding.held:
+            finding = attrs.evolve(finding, trace=_trace_lines(ruleset, finding.counterexample))
+        findings.append(finding)
 
     def rejected(case: tuple[dict[str, Any], str]) -> str | None:
         record, field = case
@@ -172,6 +214,25 @@ def audit(ruleset: Ruleset, *, examples: int = 100, seed_value: int = 0) -> list
                 return None
             return f"rejected, but no error names {field}: {[p.field for p in err.problems]}"
         return f"accepted a record with a bad {field}"
+
+    for score in ruleset.program.scores:
+        for declared in score.monotone:
+            direction = "never lowers" if declared.increasing else "never raises"
+            field = f"{score.record}.{declared.field}"
+            if isinstance(declared.type, ListT):
+                grown = f"one more item in {field}"
+            elif declared.type == BOOL:
+                grown = f"{field} true instead of false"
+            else:
+                grown = f"a larger {field}"
+            name = f"monotone: {grown} {direction} its points"
+            pairs = monotone_pairs(ruleset, score.record, declared)
+            finding = _run(name, lambda pair: _monotone(ruleset, pair), pairs, examples, seed_value)
+            if not finding.held:
+                before, after, _ = finding.counterexample
+                finding = attrs.evolve(finding, counterexample={"before": before, "after": after})
+                finding = attrs.evolve(finding, trace=_trace_lines(ruleset, (before, after, declared)))
+            findings.append(finding)
 
     findings.append(
         _run(
@@ -194,6 +255,9 @@ def render(ruleset: Ruleset, findings: list[Finding], examples: int, seed_value:
         lines.append(f"  COUNTEREXAMPLE  {finding.name}: {finding.detail}")
         shown = json.dumps(finding.counterexample, ensure_ascii=False, indent=2, default=str)
         lines += [f"      {line}" for line in shown.splitlines()]
+        if finding.trace:
+            lines.append("    trace:")
+            lines += [f"      {line}" for line in finding.trace]
     held = sum(f.held for f in findings)
     lines.append(f"{held} of {len(findings)} properties held")
     return "\n".join(lines) + "\n"

@@ -414,8 +414,15 @@ class _Builder:
             warns=tuple(self.warn(w) for w in self.trees(node, "warn")),
             reminds=tuple(self.remind(r) for r in self.trees(node, "remind")),
             total=self.total(node),
+            monotone=tuple(self.monotone(m) for m in self.trees(node, "monotone")),
             span=self.span(record),
         )
+
+    def monotone(self, node: _Node) -> n.Monotone:
+        field = node.children[0]
+        assert isinstance(field, Token)
+        direction = self.one(node, "decreasing")
+        return n.Monotone(field.value, direction is None, self.clause(node), self.notes(node), span=self.span(field))
 
     def total(self, node: _Node) -> n.Total | None:
         totals = list(self.trees(node, "total"))

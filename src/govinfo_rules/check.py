@@ -389,6 +389,21 @@ class _Checker:
             out.append(ir.Require(cond, req.at, self.message_pieces(req.message, scope, req.span)))
         return tuple(out)
 
+    def check_monotone(self, decl: n.Monotone, struct: StructT) -> ir.Monotone:
+        spec = struct.field(decl.field)
+        if spec is None:
+            names = [f.name for f in struct.fields]
+            self.error(
+                f"'monotone {decl.field}': {struct.name} has no field '{decl.field}'{_did_you_mean(decl.field, names)}",
+                decl.span,
+            )
+            return ir.Monotone(decl.field, NULL, decl.increasing, decl.clause, decl.notes, decl.span)
+        if not (isinstance(spec.type, ListT) or is_numeric(spec.type) or spec.type == BOOL):
+            self.error(
+                f"'monotone {decl.field}' needs a list, a number or a bool; {decl.field} is {spec.type}", decl.span
+            )
+        return ir.Monotone(decl.field, spec.type, decl.increasing, decl.clause, decl.notes, decl.span)
+
     def check_score(self, decl: n.Score, schemas: Mapping[str, ir.Schema]) -> ir.Score:
         schema = schemas.get(decl.record)
         if schema is None:
@@ -424,7 +439,8 @@ class _Checker:
                 self.error("'total' takes floor, cap and max, not start", decl.total.span)
             total = ir.Total(limits.floor, limits.cap, limits.maximum, decl.total.clause, decl.total.notes)
         let_names = tuple(f.name for f in struct.fields[len(schema.struct.fields) :])
-        score = ir.Score(decl.record, targets, lets, tuple(steps), warns, reminds, total, let_names)
+        monotone = tuple(self.check_monotone(m, schema.struct) for m in decl.monotone)
+        score = ir.Score(decl.record, targets, lets, tuple(steps), warns, reminds, total, let_names, monotone)
         if total is not None and total.maximum is not None:
             self.prove_maximum(f"the total of {decl.record}", total_range(score)[1], total.maximum, decl.total.span)  # type: ignore[union-attr]
         return score

@@ -289,6 +289,18 @@ class Tiers:
 
 
 @attrs.frozen(eq=False)
+class Monotone:
+    """A declared monotonicity of a record type's points in one of its fields."""
+
+    field: str
+    type: Type
+    increasing: bool
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None
+
+
+@attrs.frozen(eq=False)
 class Score:
     """Runs on the record scope extended with its lets (values + let values)."""
 
@@ -300,6 +312,7 @@ class Score:
     reminds: tuple[Remind, ...]
     total: Total | None = None
     let_names: tuple[str, ...] = ()
+    monotone: tuple[Monotone, ...] = ()
 
     @property
     def gates(self) -> tuple[Gate, ...]:

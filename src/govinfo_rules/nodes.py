@@ -371,6 +371,17 @@ class Remind:
 
 
 @attrs.frozen
+class Monotone:
+    """``monotone adoptions``: a property the ruleset declares and `audit` checks."""
+
+    field: str
+    increasing: bool
+    clause: str | None
+    notes: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Score:
     """A record type's scoring: lets, then gates and groups in order (a gate stops the
     groups after it), warnings and reminders."""
@@ -382,6 +393,7 @@ class Score:
     warns: tuple[Warn, ...]
     reminds: tuple[Remind, ...]
     total: Total | None = None
+    monotone: tuple[Monotone, ...] = ()
     span: Span | None = _span()
 
 

@@ -32,7 +32,7 @@ from .inputs import Input, RawRecord
 from .ruleset import Ruleset
 from .types import BOOL, DATE, DECIMAL, INTEGER, NAME, TEXT, EnumT, FieldSpec, ListT, StructT, Type
 
-__all__ = ["invalid_records", "ledgers", "records"]
+__all__ = ["invalid_records", "ledgers", "monotone_pairs", "records"]
 
 # Names that read like the units and people of the seed documents; a table's own units
 # are used where the ruleset lists its units from a table.
@@ -187,3 +187,36 @@ def invalid_records(ruleset: Ruleset, type: str | None = None) -> st.SearchStrat
         return broken, spec.name
 
     return build()
+
+
+def monotone_pairs(
+    ruleset: Ruleset, type: str, declared: ir.Monotone
+) -> st.SearchStrategy[tuple[dict[str, Any], dict[str, Any], ir.Monotone]]:
+    """A valid record and the same record grown in the field a ``monotone`` declares.
+
+    A list gets one more item; a number a larger value (within its declared maximum);
+    a bool turns from false to true.  Both records are valid; the pair is
+    ``(before, after, declared)``."""
+    schema = next(s for s in ruleset.program.schemas if s.name == type)
+    spec = schema.struct.field(declared.field)
+    assert spec is not None
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], ir.Monotone]:
+        before = draw(records(ruleset, type))
+        after = dict(before)
+        current = before.get(spec.name)
+        if isinstance(spec.type, ListT):
+            item = FieldSpec(spec.name, spec.type.item, 0)
+            after[spec.name] = [*(current or []), draw(_value(ruleset, item, spec.type.item, None))]
+        elif spec.type == BOOL:
+            after[spec.name] = True
+            before = {**before, spec.name: False}
+        elif spec.type == INTEGER:
+            after[spec.name] = (int(current) if current is not None else 0) + draw(st.integers(1, 3))
+        elif spec.type == DECIMAL:
+            step = draw(st.decimals(Decimal("0.01"), Decimal(2), places=2, allow_nan=False, allow_infinity=False))
+            after[spec.name] = str(Decimal(current if current is not None else 0) + step)
+        return before, after, declared
+
+    return build().filter(lambda pair: _valid(ruleset, pair[0]) and _valid(ruleset, pair[1]))
