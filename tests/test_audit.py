@@ -115,3 +115,19 @@ def test_the_cli_exits_1_on_a_counterexample(tmp_path: Path, capsys: pytest.Capt
         in out
     )
     assert '"n": 0' in out
+
+
+def test_a_broken_copy_of_wanren_whose_total_can_exceed_its_max_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without the cap, a surplus bonus lifts a 医疗卫生类 unit above its full marks of 10;
+    # the ruleset is refused before any record is generated.
+    root = Path(__file__).resolve().parent.parent / "rulesets"
+    text = (root / "wanren.gvr").read_text(encoding="utf-8")
+    broken = text.replace("total floor 0 cap 10 max 10", "total floor 0 max 10")
+    assert broken != text
+    path = tmp_path / "wanren.gvr"
+    path.write_text(broken, encoding="utf-8")
+    assert main(["audit", str(path), "--examples", "5"]) == 1
+    err = capsys.readouterr().err
+    assert "error: the total of 医疗卫生类 declares max 10, but nothing bounds what it can pay" in err

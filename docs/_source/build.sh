@@ -10,7 +10,7 @@ python3 render.py wanren.md.in /work/main/docs/wanren.md
 python3 render.py cli.md.in /work/main/docs/cli.md
 python3 render.py index.md.in /work/main/docs/index.md
 rm -f cli/scores.txt
-grep -n '@@' /work/main/docs/*.md && exit 1 || true
+grep -n '@@RUN' /work/main/docs/*.md && exit 1 || true
 grep -n '/tmp' /work/main/docs/*.md && exit 1 || true
 python3 check_snippets.py /work/main/docs/*.md | grep -v ' OK ' || true
 python3 check_links.py

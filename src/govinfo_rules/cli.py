@@ -1,4 +1,4 @@
-"""The ``govinfo-rules`` command: check, score, explain.
+"""The ``govinfo-rules`` command: check, score, explain; test, audit, lint, fmt, diff.
 
 Exit status: 0 success; 1 invalid ruleset or invalid input (every problem on stderr
 as ``FILE:LINE:COL: error: ...`` with the line and a caret); 2 wrong usage.
@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     def ruleset_args(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("ruleset", metavar="RULESET", help="a bundled name (wenzhou) or a ruleset file")
         sub.add_argument(
-            "--param",
+            "--set",
+            "--param",  # the older name, kept as an alias
+            dest="param",
             action="append",
             default=[],
             metavar="NAME=VALUE",
@@ -74,19 +77,56 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--examples", type=int, default=100, metavar="N", help="examples per property (default 100)")
     audit.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
 
+    test = commands.add_parser("test", help="run ruleset test files (*.test.toml), optionally with rule coverage")
+    test.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="test files, directories holding *.test.toml, or bundled names (default: the bundled rulesets' tests)",
+    )
+    test.add_argument("--coverage", action="store_true", help="list every rule that no case fired")
+    test.add_argument(
+        "--fail-under", type=float, default=None, metavar="PCT", help="exit 1 when a ruleset's coverage is below PCT"
+    )
+    test.add_argument("-k", dest="keyword", metavar="TEXT", help="run only the cases whose name contains TEXT")
+
     explain = commands.add_parser("explain", help="every rule that fired for one record, with citations")
     ruleset_args(explain)
     run_args(explain)
     explain.add_argument("--id", required=True, metavar="ID", help="the record to explain")
+
+    diff = commands.add_parser("diff", help="what-if: score one ledger with two rulesets (or parameters) and compare")
+    diff.add_argument("old", metavar="OLD", help="the ruleset as it is: a bundled name or a ruleset file")
+    diff.add_argument("new", metavar="NEW", help="the ruleset to compare with (may be OLD again, with --set)")
+    run_args(diff)
+    diff.add_argument(
+        "--set",
+        "--param",
+        dest="param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter of NEW (repeatable)",
+    )
+    diff.add_argument(
+        "--set-old", action="append", default=[], metavar="NAME=VALUE", help="override a parameter of OLD (repeatable)"
+    )
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when the results differ (as git diff does)")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+
+    fmt = commands.add_parser("fmt", help="rewrite ruleset files in the canonical layout, comments kept")
+    fmt.add_argument("files", nargs="+", metavar="FILE", help="ruleset files, rewritten in place; - for standard input")
+    fmt.add_argument("--check", action="store_true", help="change nothing: show a diff, exit 1 if a file would change")
     return parser
 
 
-def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
+def _overrides(pairs: Sequence[str], option: str = "--set") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--param takes NAME=VALUE, got '{pair}'")
+            raise UsageError(f"{option} takes NAME=VALUE, got '{pair}'")
         out[name.strip()] = value.strip()
     return out
 
@@ -197,6 +237,141 @@ def _audit(args: argparse.Namespace) -> int:
     return 0 if all(f.held for f in findings) else 1
 
 
+def _test(args: argparse.Namespace) -> int:
+    from .cases import coverage, find_case_files, load_all, render_coverage, render_results, run_files
+
+    paths = find_case_files(args.paths)
+    if not paths:
+        raise UsageError("no test files found (they are named NAME.test.toml)")
+    files, errors = load_all(paths)
+    for err in errors:
+        sys.stderr.write(err.render() + "\n")
+    results = run_files(files, args.keyword)
+    sys.stdout.write(render_results(results, len(errors)))
+    failed = bool(errors) or not all(r.passed for r in results)
+    if args.coverage or args.fail_under is not None:
+        reports = coverage(results)
+        sys.stdout.write(render_coverage(reports))
+        if args.fail_under is not None and any(r.percent < Decimal(str(args.fail_under)) for r in reports):
+            failed = True
+    return 1 if failed else 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """What-if: one ledger under OLD and NEW; exit 1 on a difference only with --exit-code."""
+    from .errors import RulesetError, RulesetSyntaxError
+    from .whatif import compare, render_json, render_text
+
+    sides: list[tuple[str, Ruleset, Validated]] = []
+    for side, name, pairs, option in (
+        ("OLD", args.old, args.set_old, "--set-old"),
+        ("NEW", args.new, args.param, "--set"),
+    ):
+        overrides = _overrides(pairs, option)
+        try:
+            ruleset = load_ruleset(name, overrides=overrides)
+        except (RulesetError, RulesetSyntaxError) as err:
+            # OLD and NEW may be the same file: say which side, with which options, failed.
+            sys.stderr.write(err.render() + "\n")
+            given = f" with {option} {' '.join(pairs)}" if pairs else ""
+            sys.stderr.write(f"govinfo-rules: {side} ruleset '{name}'{given} is invalid; nothing was compared\n")
+            return 1
+        sides.append((side, ruleset, ruleset.read(args.input)))
+    if any(validated.problems for _, _, validated in sides):
+        return _diff_rejected(sides)
+    (_, old, old_read), (_, new, new_read) = sides
+    period = _period(args.period)
+    as_of = parse_date(args.as_of) if args.as_of else None
+    before = old.evaluate_validated(old_read.records, as_of=as_of, period=period, warnings=old_read.warnings)
+    # NEW on OLD's evaluation date, so that a default of "today" cannot differ across midnight.
+    after = new.evaluate_validated(new_read.records, as_of=before.as_of, period=period, warnings=new_read.warnings)
+    comparison = compare(
+        before,
+        after,
+        old_params=old.params,
+        new_params=new.params,
+        old_label=_side_label(old, args.old),
+        new_label=_side_label(new, args.new),
+    )
+    _write(render_json(comparison) if args.format == "json" else render_text(comparison), args.output)
+    return 1 if args.exit_code and comparison.differs else 0
+
+
+def _side_label(ruleset: Ruleset, given: str) -> str:
+    """``ganzhou 1.0.0``, with the path when a file was given (two copies share a name)."""
+    label = f"{ruleset.name} {ruleset.version or ''}".strip()
+    return label if given == ruleset.name else f"{label} ({given})"
+
+
+def _diff_rejected(sides: Sequence[tuple[str, Ruleset, Validated]]) -> int:
+    """Invalid records: the usual diagnostics, or each side's when the two rulesets disagree."""
+    found = [{(p.line, p.record_id, p.field, p.message) for p in validated.problems} for _, _, validated in sides]
+    if found[0] == found[1]:
+        raise RecordError(sides[1][2].problems)
+    for side, ruleset, validated in sides:
+        if not validated.problems:
+            sys.stderr.write(f"govinfo-rules: {side} ({ruleset.name}) accepts every record\n")
+            continue
+        err = RecordError(validated.problems)
+        sys.stderr.write(f"govinfo-rules: {side} ({ruleset.name}) rejects {err.invalid_count} record(s):\n")
+        sys.stderr.write(err.render() + "\n")
+    sys.stderr.write("govinfo-rules: OLD and NEW disagree about which records are valid; nothing was compared\n")
+    return 1
+
+
+def _fmt_diff(old: str, new: str, name: str) -> str:
+    def lines(text: str) -> list[str]:
+        out = [line + "\n" for line in text.split("\n")]
+        if text.endswith("\n"):
+            out.pop()
+        else:
+            out[-1] += "\\ No newline at end of file\n"
+        return out
+
+    return "".join(difflib.unified_diff(lines(old), lines(new), name, f"{name} (formatted)"))
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from .fmt import format_ruleset
+    from .inputs import read_text
+
+    changed = same = failed = 0
+    for name in args.files:
+        shown = "<stdin>" if name == "-" else name
+        try:
+            old = sys.stdin.read() if name == "-" else read_text(Path(name))
+            new = format_ruleset(old, shown)
+            if name == "-" and not args.check:
+                sys.stdout.write(new)
+            elif new != old and not args.check:
+                mode = Path(name).stat().st_mode & 0o7777
+                _write(new, name)
+                os.chmod(name, mode)  # the temporary file was private
+        except GovinfoRulesError as err:
+            # Every file that cannot be formatted is reported and left as it is.
+            sys.stderr.write(err.render() + "\n")
+            failed += 1
+            continue
+        except OSError as err:
+            sys.stderr.write(f"{name}: error: cannot write: {err.strerror or err}\n")
+            failed += 1
+            continue
+        if new == old:
+            same += 1
+            continue
+        changed += 1
+        if args.check:
+            sys.stdout.write(_fmt_diff(old, new, shown))
+            sys.stderr.write(f"would reformat {shown}\n")
+        elif name != "-":
+            sys.stderr.write(f"reformatted {name}\n")
+    if args.files != ["-"]:
+        done = "would be reformatted" if args.check else "reformatted"
+        summary = f"{changed} file(s) {done}, {same} already formatted"
+        sys.stderr.write(summary + (f", {failed} could not be formatted\n" if failed else "\n"))
+    return 1 if failed or (args.check and changed) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -211,6 +386,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audit(args)
         if args.command == "lint":
             return _lint(args)
+        if args.command == "test":
+            return _test(args)
+        if args.command == "diff":
+            return _diff(args)
+        if args.command == "fmt":
+            return _fmt(args)
         return _explain(args)
     except UsageError as err:
         parser.print_usage(sys.stderr)

@@ -87,6 +87,10 @@ class RulesetError(_DiagnosticsError):
     """The ruleset parses but is wrong: an unknown name, a type error, a missing file."""
 
 
+class CaseFileError(_DiagnosticsError):
+    """A ruleset test file (``*.test.toml``) that is not valid TOML or not a valid test."""
+
+
 class RecordError(GovinfoRulesError):
     """Input records that do not fit the ruleset's schema; holds every one of them."""
 

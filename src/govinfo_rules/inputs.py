@@ -115,6 +115,8 @@ class RawRecord:
             if path and isinstance(path[0], str) and path[0] in self.cells:
                 return self.line, csv_cell_column(self.input.line(self.line), self.cells.index(path[0]))
             return self.line, 1
+        if not self.input.text:  # records given as objects (Python dicts, TOML tables): no JSON to search
+            return self.line, 1
         found = json_value_offset(self.input.text, self.offset, path)
         if found is None:
             found = self.offset

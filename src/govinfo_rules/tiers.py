@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from .awards import competition_ranks
-from .decimals import CONTEXT
+from .decimals import CONTEXT, format_decimal
 
 
 def tier_sizes(tiers: Sequence[tuple[str, Decimal | None]], n: int) -> list[int]:
@@ -55,7 +55,7 @@ def assign_tiers(
         if lost:
             tied = ", ".join(u for u, _ in ranked[position : last + 1])
             notes.append(
-                f"{group}: {tied} tie at {points} across the boundary of {tier} and {', '.join(lost)}; "
+                f"{group}: {tied} tie at {format_decimal(points)} across the boundary of {tier} and {', '.join(lost)}; "
                 f"all get the better tier {tier}"
             )
     return rows, notes
