@@ -168,7 +168,10 @@ def _score(args: argparse.Namespace) -> int:
     as_of = parse_date(args.as_of) if args.as_of else None
     period = _period(args.period)
     validated, rejected = _read(ruleset, args, args.skip_invalid)
-    report = ruleset.evaluate_validated(validated.records, as_of=as_of, period=period, warnings=validated.warnings)
+    # Only the JSON output shows traces: the table and CSV take the fast path.
+    report = ruleset.evaluate_validated(
+        validated.records, as_of=as_of, period=period, warnings=validated.warnings, trace=args.format == "json"
+    )
     if rejected:
         report = attrs.evolve(report, rejected=rejected)
     if args.format == "json":

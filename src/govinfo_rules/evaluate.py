@@ -14,6 +14,7 @@ from typing import Any
 
 from . import ir
 from .awards import competition_ranks, place_prizes
+from .codegen import generate_score
 from .compile import (
     CompiledMessages,
     CompiledRules,
@@ -49,10 +50,13 @@ ZERO = Decimal(0)
 class CompiledProgram:
     """Everything of a checked program that runs, compiled once when it is loaded."""
 
-    def __init__(self, program: ir.Program) -> None:
+    def __init__(self, program: ir.Program, *, fast: bool = True) -> None:
         self.program = program
         self.schemas = {s.name: s for s in program.schemas}
-        self.scores = {s.record: CompiledScore(s) for s in program.scores}
+        self.scores = {
+            s.record: CompiledScore(s, generate_score(s, self.schemas[s.record], program.name) if fast else None)
+            for s in program.scores
+        }
         self.dated: dict[str, Fn | None] = {}
         self.period_by: dict[str, Fn | None] = {}
         for schema in program.schemas:
@@ -352,7 +356,7 @@ def _run_award(
         points = outcome.points if outcome is not None else ZERO
         yuan = outcome.yuan if outcome is not None else ZERO
         scored = outcome.scored if outcome is not None else True
-        found = entrants(((*record.values,), ctx))
+        found = entrants((record.values, ctx))
         names = found if isinstance(found, tuple) else (found,)
         seen: set[str] = set()
         for name in names:

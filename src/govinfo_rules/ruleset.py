@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from . import ir, nodes
 from .build import build_ruleset
 from .check import check_ruleset
+from .codegen import generate_score
 from .compile import extend
 from .errors import Diagnostic, RecordError, RulesetError, UsageError
 from .evaluate import CompiledProgram, evaluate, period_values
@@ -125,6 +127,32 @@ class Ruleset:
         else:
             typed = [r for r in items if isinstance(r, Record)]
         return self.evaluate_validated(typed, as_of=as_of, period=period, trace=trace, warnings=warnings)
+
+    def scorer(
+        self, record_type: str, *, as_of: dt.date | str | None = None, period: Period | str | None = None
+    ) -> Callable[[Record], tuple[Decimal, Decimal]]:
+        """A function scoring one validated record of ``record_type``: its (points, yuan)
+        as the record's score block computes them, before crediting units — no trace,
+        no warnings; per-unit rules, ranks and awards need :meth:`evaluate`.  For host
+        systems that score on every save, and for benchmarks."""
+        score = self._compiled.scores.get(record_type)
+        if score is None:
+            known = ", ".join(self._compiled.scores)
+            raise UsageError(f"no score block for record type '{record_type}' (scored types: {known})")
+        day = as_of if isinstance(as_of, dt.date) else parse_date(as_of) if as_of else dt.date.today()
+        chosen = Period.parse(period) if isinstance(period, str) else period
+        ctx = (day, period_values(chosen, day))
+        schema = next(s for s in self.program.schemas if s.name == record_type)
+        fast = generate_score(score.score, schema, self.name, ctx=ctx)
+        if fast is not None:
+            return fast  # type: ignore[return-value]
+        run = score.run
+
+        def score_one(record: Record) -> tuple[Decimal, Decimal]:
+            outcome = run(record.values, ctx, trace=False)
+            return outcome.points, outcome.yuan
+
+        return score_one
 
     def computed(self, record: Record, *, as_of: dt.date, period: str | None) -> tuple[tuple[str, Any], ...]:
         """The values of the `let`s of a record's score block, as `explain` shows them."""

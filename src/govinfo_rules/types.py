@@ -9,6 +9,7 @@ an absent optional field -> ``None``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -47,8 +48,11 @@ def normalize_text(value: str) -> str:
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(value: str) -> str:
-    """The identity of a name: NFKC with all white space removed (``赣南医学院 第一附属医院``)."""
+    """The identity of a name: NFKC with all white space removed (``赣南医学院 第一附属医院``).
+
+    Cached: a ledger names the same few units and people over and over."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", value))
 
 
