@@ -167,6 +167,8 @@ def _score(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
     as_of = parse_date(args.as_of) if args.as_of else None
     period = _period(args.period)
+    if Path(args.input).suffix.lower() in (".jsonl", ".ndjson"):
+        return _score_stream(ruleset, args, as_of, period)
     validated, rejected = _read(ruleset, args, args.skip_invalid)
     # Only the JSON output shows traces: the table and CSV take the fast path.
     report = ruleset.evaluate_validated(
@@ -185,6 +187,41 @@ def _score(args: argparse.Namespace) -> int:
         sys.stderr.write(
             f"govinfo-rules: {len(validated.records)} record(s) scored, "
             f"{report.rejected_count} rejected (see 'rejected')\n"
+        )
+    return 0
+
+
+def _score_stream(ruleset: Ruleset, args: argparse.Namespace, as_of: Any, period: Period | None) -> int:
+    """JSON Lines: read, validate and score line by line (see :mod:`.stream`)."""
+    from .stream import score_stream
+
+    def write(emit: Any) -> None:
+        if args.output is None:
+            emit(sys.stdout)
+            return
+        target = Path(args.output)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                emit(handle)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    streamed = score_stream(
+        ruleset,
+        Path(args.input),
+        as_of=as_of,
+        period=period,
+        fmt=args.format,
+        skip_invalid=args.skip_invalid,
+        write=write,
+    )
+    if streamed.rejected:
+        scored = streamed.records - streamed.rejected
+        sys.stderr.write(
+            f"govinfo-rules: {scored} record(s) scored, {streamed.report.rejected_count} rejected (see 'rejected')\n"
         )
     return 0
 

@@ -239,9 +239,11 @@ class _Gen:
 
     def e_Member(self, node: ir.Member, scopes: list[_Scope]) -> tuple[str, bool]:
         subject, sn = self.expr(node.expr, scopes)
-        items, _ = self.expr(node.items, scopes)
+        items, item_nullable = self.expr(node.items, scopes)
+        if item_nullable:
+            raise Unsupported("membership in a list that may be missing")
         test = "not in" if node.negated else "in"
-        if node.expr.type == NAME:
+        if NAME in (node.expr.type, _item_type(node.items.type)):
             key = self.const(_h_name)
             t, i = self.tmp(), self.tmp("_i")
             return (
@@ -284,7 +286,9 @@ class _Gen:
         return f"(None if ({t} := {inner}) is None else ({subject} {test} {rows}))", True
 
     def e_Aggregate(self, node: ir.Aggregate, scopes: list[_Scope]) -> tuple[str, bool]:
-        items, _ = self.expr(node.items, scopes)
+        items, item_nullable = self.expr(node.items, scopes)
+        if item_nullable:
+            raise Unsupported("an aggregate over a list that may be missing")
         if node.func == "count" and node.where is None:
             return f"len({items})", False
         if node.func == "sum":

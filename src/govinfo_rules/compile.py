@@ -22,7 +22,7 @@ import attrs
 from . import ir
 from .errors import GovinfoRulesError
 from .text import format_value
-from .types import BOOL, DATE, DECIMAL, NAME, name_key
+from .types import BOOL, DATE, DECIMAL, NAME, ListT, name_key
 
 Env = tuple[Any, ...]
 Fn = Callable[[Env], Any]
@@ -125,6 +125,31 @@ def _logic(op: str, left: Fn, right: Fn) -> Fn:
 
 
 def _aggregate(func: str, items: Fn, where: Fn | None, wrap: bool) -> Fn:
+    inner_items = items
+
+    def guarded(env: Env) -> Any:
+        # A list inside a missing optional struct is unknown, and so is its count.
+        found = inner_items(env)
+        if found is None:
+            raise _Unknown
+        return found
+
+    run = _aggregate_known(func, guarded, where, wrap)
+
+    def aggregate(env: Env) -> Any:
+        try:
+            return run(env)
+        except _Unknown:
+            return None
+
+    return aggregate
+
+
+class _Unknown(Exception):
+    """An aggregate over a list that is itself unknown."""
+
+
+def _aggregate_known(func: str, items: Fn, where: Fn | None, wrap: bool) -> Fn:
     if func == "count" and where is None:
         return lambda env: len(items(env))
     if func == "sum":
@@ -192,17 +217,20 @@ def compile_expr(node: ir.Expr) -> Fn:
         return lambda env: env[-1][index]
     if isinstance(node, ir.Member):
         subject, items, negated = compile_expr(node.expr), compile_expr(node.items), node.negated
-        if node.expr.type == NAME:  # names compare by identity: NFKC, without white space
+        listed = node.items.type.item if isinstance(node.items.type, ListT) else None
+        if NAME in (node.expr.type, listed):  # names compare by identity: NFKC, without white space
 
             def member(env: Env) -> bool | None:
-                v = subject(env)
-                return None if v is None else (name_key(v) in {name_key(i) for i in items(env)}) != negated
+                v, found = subject(env), items(env)
+                if v is None or found is None:
+                    return None
+                return (name_key(v) in {name_key(i) for i in found}) != negated
 
             return member
 
         def member(env: Env) -> bool | None:
-            v = subject(env)
-            return None if v is None else (v in items(env)) != negated
+            v, found = subject(env), items(env)
+            return None if v is None or found is None else (v in found) != negated
 
         return member
     if isinstance(node, ir.If):
@@ -395,13 +423,16 @@ class _CompiledGroup:
             ]
         return out
 
-    def settle(self, lines: list[Line]) -> list[Line]:
+    def settle(self, lines: list[Line]) -> tuple[list[Line], Decimal | None]:
         """The budget line first and, when the total leaves [floor, cap], the line that
         brings it back (扣完为止 at the floor, 封顶 at the cap), so the trace still adds up
-        to what is paid."""
+        to what is paid; and the group's kept total (None for an unbounded group).
+
+        The record is paid the kept total itself, not the sum of these lines: after an
+        inexact quotient the two may differ in the 28th digit."""
         group = self.group
         if group.start is None and group.floor is None and group.cap is None:
-            return lines
+            return lines, None
         out = list(lines)
         if group.start is not None:
             out.insert(0, Line(self.start_rule, group, group.start, ZERO, None))
@@ -410,7 +441,7 @@ class _CompiledGroup:
         if kept != total:
             rule = self.floor_rule if kept > total else self.cap_rule
             out.append(Line(rule, group, kept - total, ZERO, None))
-        return out
+        return out, kept
 
     def _matched(self, env: Env) -> list[Line]:
         out: list[Line] = []
@@ -493,10 +524,13 @@ class CompiledScore:
                 best, beaten = pick_highest(lines)
                 lines = [best]
                 dropped.extend(beaten)
-            lines = run.settle(lines)  # type: ignore[union-attr]
+            lines, group_total = run.settle(lines)  # type: ignore[union-attr]
             for line in lines:
-                points += line.points
+                if group_total is None:
+                    points += line.points
                 yuan += line.yuan
+            if group_total is not None:
+                points += group_total
             if trace:
                 kept.extend(lines)
         if self.total is not None:

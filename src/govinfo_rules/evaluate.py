@@ -8,9 +8,11 @@ Entry point: :func:`evaluate`.  Per-record work is done by the compiled score bl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+
+import attrs
 
 from . import ir
 from .awards import competition_ranks, place_prizes
@@ -70,6 +72,7 @@ class CompiledProgram:
             (a, compile_expr(a.entrants), compile_expr(a.measure), compile_expr(a.among) if a.among else None)
             for a in program.awards
         )
+        self.cohort_fields = cohort_fields(program)
         self.has_reminders = bool(any(s.reminds for s in program.scores) or (unit is not None and unit.reminds))
         tiers = program.tiers
         self.exempt = {kind: compile_expr(cond) for kind, cond in tiers.exempt.items()} if tiers else {}
@@ -113,11 +116,11 @@ class _Units:
             self.lists[key] = {t: [] for t in self.types}
         return key
 
-    def add(self, key: str, record: Record, outcome: Outcome) -> None:
+    def add(self, key: str, record_type: str, extended: tuple[Any, ...], outcome: Outcome) -> None:
         self.points[key] += outcome.points
         self.yuan[key] += outcome.yuan
         self.records[key] += 1
-        self.lists[key][record.type].append((*record.values, outcome.scored, outcome.points, outcome.yuan))
+        self.lists[key][record_type].append(extended)
 
 
 def _entrant_values(
@@ -126,118 +129,207 @@ def _entrant_values(
     return (name, points, yuan, *(tuple(lists.get(t, ())) for t in scope.types))
 
 
-def evaluate(
-    compiled: CompiledProgram,
-    records: Sequence[Record],
-    *,
-    as_of: dt.date,
-    period: Period | None,
-    trace: bool = True,
-    extra_warnings: Sequence[tuple[str, str]] = (),
-) -> Report:
-    program = compiled.program
-    if period is not None and period.kind != "year" and compiled.by_year:
-        raise UsageError(f"--period {period.label}: this ruleset's records carry only a year; give a year such as 2024")
-    ctx = (as_of, period_values(period, as_of))
-    units = _Units([s.name for s in program.schemas])
-    if program.units_from is not None:
-        for listed in program.units_from.shown.values():
-            units.touch(listed)
-    results: list[RecordResult] = []
-    warnings: list[Warning] = [Warning(rid, message) for rid, message in extra_warnings]
-    reminders: list[Reminder] = []
-    counted: list[tuple[Record, Outcome | None]] = []
+def _names_read(nodes: Iterable[Any]) -> set[str]:
+    """Every field name an IR subtree reads (over-approximated: by name, at any depth)."""
+    found: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.Field):
+            found.add(node.name)
+        if isinstance(node, tuple | list):
+            stack.extend(node)
+        elif attrs.has(type(node)) and not isinstance(node, ir.Table):
+            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node)))
+    return found
 
-    for record in records:
+
+def cohort_fields(program: ir.Program) -> dict[str, tuple[bool, ...]]:
+    """Per record type, which of its values the cohort stage (`per unit`, awards,
+    tiers) may read; the others need not be kept once the record is scored."""
+    cohort: list[Any] = []
+    if program.per_unit is not None:
+        cohort.append(program.per_unit)
+    cohort.extend(program.awards)
+    if program.tiers is not None:
+        cohort.extend(program.tiers.exempt.values())
+    names = _names_read(cohort)
+    return {s.name: tuple(f.name in names for f in s.struct.fields) for s in program.schemas}
+
+
+class Evaluation:
+    """One evaluation, fed record by record, so that a caller can stream its input.
+
+    :meth:`add` scores a record and keeps only what the cohort needs (per-unit totals,
+    the values that `per unit` rules, awards and tiers read); the record's own result
+    goes to ``on_result`` when one is given, instead of into the report.
+    """
+
+    def __init__(
+        self,
+        compiled: CompiledProgram,
+        *,
+        as_of: dt.date,
+        period: Period | None,
+        trace: bool = True,
+        extra_warnings: Sequence[tuple[str, str]] = (),
+        on_result: Callable[[RecordResult], None] | None = None,
+    ) -> None:
+        program = compiled.program
+        if period is not None and period.kind != "year" and compiled.by_year:
+            raise UsageError(
+                f"--period {period.label}: this ruleset's records carry only a year; give a year such as 2024"
+            )
+        self.compiled = compiled
+        self.as_of = as_of
+        self.period = period
+        self.trace = trace
+        self.ctx = (as_of, period_values(period, as_of))
+        self.units = _Units([s.name for s in program.schemas])
+        if program.units_from is not None:
+            for listed in program.units_from.shown.values():
+                self.units.touch(listed)
+        self.results: list[RecordResult] = []
+        self.on_result = on_result
+        self.warnings: list[Warning] = [Warning(rid, message) for rid, message in extra_warnings]
+        self.reminders: list[Reminder] = []
+        # (record type, values + (scored, points, yuan)) of every counted record: what awards read
+        self.counted: list[tuple[str, tuple[Any, ...]]] = []
+        # Values the cohort never reads are dropped (None) from what is kept of a record,
+        # and equal totals share one Decimal: memory per record stays small on long inputs.
+        self.keep = {t: flags if not all(flags) else None for t, flags in compiled.cohort_fields.items()}
+        self.decimals: dict[Decimal, Decimal] = {}
+        self.counted_records = 0
+
+    def _emit(self, result: RecordResult) -> None:
+        if result.counted:
+            self.counted_records += 1
+        if self.on_result is not None:
+            self.on_result(result)
+        else:
+            self.results.append(result)
+
+    def add(self, record: Record) -> None:
+        compiled, period, as_of, units = self.compiled, self.period, self.as_of, self.units
+        trace = self.trace
         dated = compiled.dated[record.type]
         day = dated((record.values,)) if dated is not None else None
         by = compiled.period_by[record.type]
         period_day = by((record.values,)) if by is not None else day
         if period is not None:
             if period_day is None:
-                warnings.append(
+                self.warnings.append(
                     Warning(record.id, f"has no date: it belongs to no period and is left out of {period.label}")
                 )
-                continue
+                return
             if isinstance(period_day, dt.date) and period_day not in period:
-                continue
+                return
             if isinstance(period_day, int) and period_day != period.start.year:
-                continue  # dated by a year: a year period selects by it; as_of does not apply
+                return  # dated by a year: a year period selects by it; as_of does not apply
         if isinstance(day, dt.date) and day > as_of:
-            results.append(RecordResult(record.id, record.type, (), () if trace else None, counted=False))
-            warnings.append(
+            self._emit(RecordResult(record.id, record.type, (), () if trace else None, counted=False))
+            self.warnings.append(
                 Warning(record.id, f"dated {day.isoformat()}, after the as-of date {as_of.isoformat()}: not counted")
             )
-            continue
+            return
         score = compiled.scores.get(record.type)
         if score is None:
-            counted.append((record, None))
-            results.append(RecordResult(record.id, record.type, (), () if trace else None))
-            continue
+            self.counted.append((record.type, (*record.values, True, ZERO, ZERO)))
+            self._emit(RecordResult(record.id, record.type, (), () if trace else None))
+            return
         try:
-            outcome = score.run(record.values, ctx, trace=trace)
+            outcome = score.run(record.values, self.ctx, trace=trace)
         except EvaluationError as err:
             where = f"{record.input}:{record.line}:1" if record.input else "<records>"
             raise EvaluationError(f"{where}: error: record {record.id}: {err.message}") from None
-        counted.append((record, outcome))
+        # One tuple per record, shared by the unit lists and the awards.
+        keep = self.keep.get(record.type)
+        values = (
+            record.values if keep is None else tuple(v if k else None for v, k in zip(record.values, keep, strict=True))
+        )
+        shared = self.decimals.setdefault
+        extended = (*values, outcome.scored, shared(outcome.points, outcome.points), shared(outcome.yuan, outcome.yuan))
+        self.counted.append((record.type, extended))
         keys: list[str] = []
         for name in outcome.targets:
             key = units.touch(name)
             if key not in keys:  # a unit named twice in one record is credited once
                 keys.append(key)
-                units.add(key, record, outcome)
-        results.append(_record_result(record, outcome, [units.shown[k] for k in keys], trace))
-        warnings.extend(Warning(record.id, text, warn.clause, warn.notes) for warn, text in outcome.warnings)
-        for key in keys:
-            reminders.extend(_reminder(units.shown[key], r, record.id) for r in outcome.reminders)
+                units.add(key, record.type, extended, outcome)
+        self._emit(_record_result(record, outcome, [units.shown[k] for k in keys], trace))
+        if outcome.warnings:
+            self.warnings.extend(Warning(record.id, text, warn.clause, warn.notes) for warn, text in outcome.warnings)
+        if outcome.reminders:
+            for key in keys:
+                self.reminders.extend(_reminder(units.shown[key], r, record.id) for r in outcome.reminders)
 
-    adjustments: dict[str, tuple[TraceLine, ...]] = {}
-    columns: dict[str, tuple[tuple[str, Any], ...]] = {}
-    if program.per_unit is not None:
-        adjustments, columns = _per_unit(compiled, program.per_unit, units, ctx, warnings, reminders)
+    def finish(self) -> Report:
+        compiled, units, ctx = self.compiled, self.units, self.ctx
+        program = compiled.program
+        warnings, reminders = self.warnings, self.reminders
+        adjustments: dict[str, tuple[TraceLine, ...]] = {}
+        columns: dict[str, tuple[tuple[str, Any], ...]] = {}
+        if program.per_unit is not None:
+            adjustments, columns = _per_unit(compiled, program.per_unit, units, ctx, warnings, reminders)
 
-    if program.tiers is not None:
-        placed = _tiered(compiled, program.tiers, units, ctx, warnings)
-    else:
-        ordered_keys = sorted(units.shown, key=lambda k: (-units.points[k], units.shown[k]))
-        ranks = competition_ranks([units.points[k] for k in ordered_keys])
-        placed = [(k, rank, None, None) for k, rank in zip(ordered_keys, ranks, strict=True)]
-    unit_results = tuple(
-        UnitResult(
-            units.shown[k],
-            rank,
-            units.points[k],
-            units.yuan[k],
-            tier,
-            units.records[k],
-            adjustments.get(k, ()),
-            columns.get(k, ()),
-            group,
+        if program.tiers is not None:
+            placed = _tiered(compiled, program.tiers, units, ctx, warnings)
+        else:
+            ordered_keys = sorted(units.shown, key=lambda k: (-units.points[k], units.shown[k]))
+            ranks = competition_ranks([units.points[k] for k in ordered_keys])
+            placed = [(k, rank, None, None) for k, rank in zip(ordered_keys, ranks, strict=True)]
+        unit_results = tuple(
+            UnitResult(
+                units.shown[k],
+                rank,
+                units.points[k],
+                units.yuan[k],
+                tier,
+                units.records[k],
+                adjustments.get(k, ()),
+                columns.get(k, ()),
+                group,
+            )
+            for k, rank, tier, group in placed
         )
-        for k, rank, tier, group in placed
-    )
 
-    award_results: list[AwardResult] = []
-    for award, entrants, measure, among in compiled.awards:
-        rows, notes = _run_award(award, entrants, measure, among, counted, units, ctx)
-        award_results.extend(rows)
-        warnings.extend(Warning(None, note, award.clause, award.notes) for note in notes)
+        award_results: list[AwardResult] = []
+        for award, entrants, measure, among in compiled.awards:
+            rows, notes = _run_award(award, entrants, measure, among, self.counted, units, ctx)
+            award_results.extend(rows)
+            warnings.extend(Warning(None, note, award.clause, award.notes) for note in notes)
 
-    results.sort(key=lambda r: natural_key(r.id))
-    warnings.sort(key=lambda w: (w.record is None, natural_key(w.record), w.unit or ""))
-    reminders.sort(key=lambda r: (r.due_on or dt.date.max, r.unit, natural_key(r.record)))
-    return Report(
-        ruleset=program.name,
-        version=program.version,
-        as_of=as_of,
-        period=period.label if period is not None else None,
-        records=tuple(results),
-        units=unit_results,
-        awards=tuple(award_results),
-        warnings=tuple(warnings),
-        title=program.title,
-        reminders=tuple(reminders) if compiled.has_reminders else None,
-    )
+        self.results.sort(key=lambda r: natural_key(r.id))
+        warnings.sort(key=lambda w: (w.record is None, natural_key(w.record), w.unit or ""))
+        reminders.sort(key=lambda r: (r.due_on or dt.date.max, r.unit, natural_key(r.record)))
+        return Report(
+            ruleset=program.name,
+            version=program.version,
+            as_of=self.as_of,
+            period=self.period.label if self.period is not None else None,
+            records=tuple(self.results),
+            units=unit_results,
+            awards=tuple(award_results),
+            warnings=tuple(warnings),
+            title=program.title,
+            reminders=tuple(reminders) if compiled.has_reminders else None,
+            counted_records=self.counted_records,
+        )
+
+
+def evaluate(
+    compiled: CompiledProgram,
+    records: Iterable[Record],
+    *,
+    as_of: dt.date,
+    period: Period | None,
+    trace: bool = True,
+    extra_warnings: Sequence[tuple[str, str]] = (),
+) -> Report:
+    evaluation = Evaluation(compiled, as_of=as_of, period=period, trace=trace, extra_warnings=extra_warnings)
+    for record in records:
+        evaluation.add(record)
+    return evaluation.finish()
 
 
 def _tiered(
@@ -342,7 +434,7 @@ def _run_award(
     entrants: Fn,
     measure: Fn,
     among: Fn | None,
-    counted: Sequence[tuple[Record, Outcome | None]],
+    counted: Sequence[tuple[str, tuple[Any, ...]]],
     units: _Units,
     ctx: tuple[Any, ...],
 ) -> tuple[list[AwardResult], list[str]]:
@@ -350,13 +442,11 @@ def _run_award(
     lists: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
     own_points: dict[str, Decimal] = {}
     own_yuan: dict[str, Decimal] = {}
-    for record, outcome in counted:
-        if record.type != award.record:
+    for record_type, extended in counted:
+        if record_type != award.record:
             continue
-        points = outcome.points if outcome is not None else ZERO
-        yuan = outcome.yuan if outcome is not None else ZERO
-        scored = outcome.scored if outcome is not None else True
-        found = entrants((record.values, ctx))
+        points, yuan = extended[-2], extended[-1]
+        found = entrants((extended, ctx))
         names = found if isinstance(found, tuple) else (found,)
         seen: set[str] = set()
         for name in names:
@@ -366,7 +456,7 @@ def _run_award(
             seen.add(key)
             shown.setdefault(key, name)
             per_type = lists.setdefault(key, {})
-            per_type.setdefault(record.type, []).append((*record.values, scored, points, yuan))
+            per_type.setdefault(record_type, []).append(extended)
             own_points[key] = own_points.get(key, ZERO) + points
             own_yuan[key] = own_yuan.get(key, ZERO) + yuan
     scored_entrants: list[tuple[str, Any]] = []

@@ -31,9 +31,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+# One decoder for every line: json.loads with options builds a new one per call.
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
+
+
 def loads(text: str) -> Any:
     """JSON with exact decimals: ``1.5`` becomes ``Decimal('1.5')``; NaN is refused."""
-    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    return _DECODER.decode(text)
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -93,9 +97,11 @@ class Input:
     name: str
     text: str = attrs.field(repr=False)
     lines: tuple[str, ...] = attrs.field(repr=False)
+    first_line: int = 1  # a streamed input holds one line of its file: the number of that line
 
     def line(self, number: int) -> str:
-        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
+        index = number - self.first_line
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
 
 
 @attrs.frozen(eq=False)
@@ -121,7 +127,7 @@ class RawRecord:
         if found is None:
             found = self.offset
         before = self.input.text[:found]
-        line = before.count("\n") + 1
+        line = before.count("\n") + self.input.first_line
         return line, found - (before.rfind("\n") + 1) + 1
 
     def problem(self, record_id: str | None, path: Sequence[PathPart], message: str) -> RecordProblem:
@@ -187,7 +193,7 @@ def read_records(text: str, name: str, fmt: str | None = None) -> ReadResult:
     return _read_jsonl(source)
 
 
-def _json_problem(source: Input, err: json.JSONDecodeError | ValueError, line: int, column: int) -> RecordProblem:
+def json_problem(source: Input, err: json.JSONDecodeError | ValueError, line: int, column: int) -> RecordProblem:
     message = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
     return RecordProblem(None, "(line)", f"not valid JSON: {message}", source.name, line, column, source.line(line))
 
@@ -204,10 +210,10 @@ def _read_jsonl(source: Input) -> ReadResult:
         try:
             data = loads(line)
         except json.JSONDecodeError as err:
-            problems.append(_json_problem(source, err, number, err.colno))
+            problems.append(json_problem(source, err, number, err.colno))
             continue
         except ValueError as err:
-            problems.append(_json_problem(source, err, number, 1))
+            problems.append(json_problem(source, err, number, 1))
             continue
         records.append(RawRecord(data, number, source, False, start))
     return ReadResult(tuple(records), tuple(problems))
@@ -217,9 +223,9 @@ def _read_json(source: Input) -> ReadResult:
     try:
         data = loads(source.text)
     except json.JSONDecodeError as err:
-        return ReadResult((), (_json_problem(source, err, err.lineno, err.colno),))
+        return ReadResult((), (json_problem(source, err, err.lineno, err.colno),))
     except ValueError as err:
-        return ReadResult((), (_json_problem(source, err, 1, 1),))
+        return ReadResult((), (json_problem(source, err, 1, 1),))
     if isinstance(data, dict):
         data = [data]
         starts = [_ws(source.text, 0)]

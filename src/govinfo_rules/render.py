@@ -26,7 +26,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence
 
 
 def render_table(report: Report) -> str:
-    counted = sum(1 for r in report.records if r.counted)
+    counted = (
+        report.counted_records if report.counted_records is not None else sum(1 for r in report.records if r.counted)
+    )
     head = f"{report.title or report.ruleset} ({report.ruleset} {report.version or ''})".replace(" )", ")")
     out = [
         head,

@@ -161,6 +161,7 @@ class Report:
     rejected: tuple[Rejected, ...] = ()
     title: str | None = None
     reminders: tuple[Reminder, ...] | None = None  # None: the ruleset has no reminders
+    counted_records: int | None = None  # records that counted, when `records` was streamed elsewhere
 
     @property
     def rejected_count(self) -> int:
@@ -189,7 +190,7 @@ class Report:
             "ruleset": {"name": self.ruleset, "version": self.version},
             "as_of": self.as_of.isoformat(),
             "period": self.period,
-            "records": [_record_json(r) for r in self.records],
+            "records": [record_json(r) for r in self.records],
             "units": [_unit_json(u) for u in self.units],
             "awards": [
                 {
@@ -263,7 +264,7 @@ def _reminder_json(reminder: Reminder) -> dict[str, Any]:
     return out
 
 
-def _record_json(result: RecordResult) -> dict[str, Any]:
+def record_json(result: RecordResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": result.id,
         "type": result.type,
