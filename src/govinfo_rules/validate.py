@@ -20,6 +20,7 @@ from . import ir
 from .check import suggest
 from .compile import Fn, compile_expr, message
 from .errors import RecordError, RecordProblem
+from .fastvalidate import FastValidator, generate_validator
 from .inputs import PathPart, RawRecord, format_path, loads
 from .types import (
     BOOL,
@@ -96,13 +97,22 @@ class _RecordCheck:
 class Validator:
     """Types raw records by the schemas of a checked program."""
 
-    def __init__(self, program: ir.Program) -> None:
+    def __init__(self, program: ir.Program, *, fast: bool = True) -> None:
         self.schemas = {s.name: s for s in program.schemas}
         self.requires: dict[int, list[tuple[Fn, tuple[str, ...], tuple[str | Fn, ...]]]] = {}
+        checks: dict[int, tuple[ir.Require, ...]] = {}  # the same checks as IR, for the fast path
         for schema in program.schemas:
             self.requires[id(schema.struct)] = [_compile_require(r) for r in schema.requires]
+            checks[id(schema.struct)] = schema.requires
             for struct, reqs in schema.struct_requires:
                 self.requires.setdefault(id(struct), [_compile_require(r) for r in reqs])
+                checks.setdefault(id(struct), reqs)
+        # The generated accept path of each record type (fast=False: the careful path only,
+        # for tests that compare the two).
+        self.fast: dict[str, FastValidator | None] = {}
+        if fast:
+            pairs = {key: [(r, c[0]) for r, c in zip(checks[key], self.requires[key], strict=True)] for key in checks}
+            self.fast = {s.name: generate_validator(s, pairs, ruleset=program.name) for s in program.schemas}
 
     # --- one value ------------------------------------------------------------------
 
@@ -297,11 +307,18 @@ class Validator:
                 first_seen[record_id] = raw.line
             schema = self._schema(data, only, check)
             if schema is not None:
-                values = self.struct(data, schema.struct, (), raw.textual, check)
+                # A record the generated function accepts is one the careful path would
+                # type the same, with no problem and no warning; for any other it says None.
+                fast = None if raw.textual else self.fast.get(schema.name)
+                values = fast(data) if fast is not None else None
+                if values is None:
+                    values = self.struct(data, schema.struct, (), raw.textual, check)
                 if values is not _MISSING and not check.problems:
                     records.append(Record(record_id or "", schema.name, values, raw.line, raw.input.name))
-            problems.extend(check.problems)
-            warnings.extend((record_id or "?", w) for w in check.warnings)
+            if check.problems:
+                problems.extend(check.problems)
+            if check.warnings:  # rare: no generator to build for every record
+                warnings.extend((record_id or "?", w) for w in check.warnings)
         return Validated(tuple(records), tuple(warnings), tuple(problems))
 
     @staticmethod
