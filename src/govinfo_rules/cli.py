@@ -132,15 +132,20 @@ def _overrides(pairs: Sequence[str], option: str = "--set") -> dict[str, Any]:
 
 
 def _write(text: str, output: str | None) -> None:
+    _emit_to(lambda handle: handle.write(text), output)
+
+
+def _emit_to(emit: Any, output: str | None) -> None:
+    """Call ``emit`` with standard output or, for ``-o FILE``, a temporary file beside
+    the target renamed into place once complete, so a reader never sees half a file."""
     if output is None:
-        sys.stdout.write(text)
+        emit(sys.stdout)
         return
-    # Write beside the target and rename, so a reader never sees half a file.
     target = Path(output)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            emit(handle)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -196,18 +201,7 @@ def _score_stream(ruleset: Ruleset, args: argparse.Namespace, as_of: Any, period
     from .stream import score_stream
 
     def write(emit: Any) -> None:
-        if args.output is None:
-            emit(sys.stdout)
-            return
-        target = Path(args.output)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                emit(handle)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _emit_to(emit, args.output)
 
     streamed = score_stream(
         ruleset,

@@ -19,7 +19,6 @@ keeps the closures of :mod:`.compile`, which give the same numbers.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import linecache
 from collections.abc import Callable, Sequence
@@ -29,7 +28,7 @@ from typing import Any
 import attrs
 
 from . import ir
-from .compile import EvaluationError
+from .compile import arithmetic
 from .types import BOOL, DATE, DECIMAL, NAME, EnumT, ListT, StructT, name_key
 
 ZERO = Decimal(0)
@@ -49,28 +48,6 @@ class Unsupported(Exception):
 
 def _h_name(value: Any) -> Any:
     return None if value is None else name_key(value)
-
-
-def _h_arith(op: str, date_left: bool, date_right: bool) -> Callable[[Any, Any], Any]:
-    def run(a: Any, b: Any) -> Any:
-        if a is None or b is None:
-            return None
-        if date_left and date_right:
-            return (a - b).days
-        if date_left:
-            delta = dt.timedelta(days=b)
-            return a + delta if op == "+" else a - delta
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if b == 0:
-            raise EvaluationError("division by zero")
-        return Decimal(a) / Decimal(b)
-
-    return run
 
 
 def _h_extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
@@ -187,7 +164,7 @@ class _Gen:
         plain = not (date_left or date_right or node.op == "/")
         if plain and not (ln or rn):
             return f"({left} {node.op} {right})", False
-        helper = self.const(_h_arith(node.op, date_left, date_right))
+        helper = self.const(arithmetic(node.op, date_left, date_right))
         return f"{helper}({left}, {right})", ln or rn
 
     def e_Cmp(self, node: ir.Cmp, scopes: list[_Scope]) -> tuple[str, bool]:

@@ -71,13 +71,12 @@ def _cmp(op: str, left: Fn, right: Fn, by_name: bool) -> Fn:
     return cmp
 
 
-def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
-    op = node.op
-    date_left = node.left.type == DATE
-    date_right = node.right.type == DATE
+def arithmetic(op: str, date_left: bool, date_right: bool) -> Callable[[Any, Any], Any]:
+    """``a OP b`` as the language defines it: unknown if either is; date − date in days,
+    date ± integer days; a division by zero is an :class:`EvaluationError`.  Shared
+    with the generated fast path (:mod:`.codegen`)."""
 
-    def run(env: Env) -> Any:
-        a, b = left(env), right(env)
+    def run(a: Any, b: Any) -> Any:
         if a is None or b is None:
             return None
         if date_left and date_right:
@@ -96,6 +95,11 @@ def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
         return Decimal(a) / Decimal(b)
 
     return run
+
+
+def _arith(node: ir.Arith, left: Fn, right: Fn) -> Fn:
+    compute = arithmetic(node.op, node.left.type == DATE, node.right.type == DATE)
+    return lambda env: compute(left(env), right(env))
 
 
 def _logic(op: str, left: Fn, right: Fn) -> Fn:
