@@ -346,7 +346,8 @@ def _tiered(
             (k for k in members if any(_is_exempt(compiled, units.lists[k], t, ctx) for t in types)),
             key=lambda k: units.shown[k],
         )
-        ranked = sorted((k for k in members if k not in exempt), key=lambda k: (-units.points[k], units.shown[k]))
+        excluded = set(exempt)  # a set: a list here made large groups quadratic
+        ranked = sorted((k for k in members if k not in excluded), key=lambda k: (-units.points[k], units.shown[k]))
         rows, notes = assign_tiers(label, [(units.shown[k], units.points[k]) for k in ranked], tiers.tiers)
         placed.extend((k, rank, tier, label) for k, (_, rank, tier) in zip(ranked, rows, strict=True))
         placed.extend((k, None, tiers.exempt_label, label) for k in exempt)
