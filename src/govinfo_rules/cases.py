@@ -417,6 +417,12 @@ def _compare(report: Report, expect: Mapping[str, Any]) -> list[str]:
         if not _same(expected, actual):
             out.append(f"{path}: expected {_shown(_plain(expected))}, got {_shown(actual)}")
 
+    def same_rules(path: str, expected: Any, lines: Iterable[Any]) -> None:
+        # The rules that paid, as a multiset: order in the trace is not part of the test.
+        expected_rules, got_rules = sorted(str(r) for r in expected), sorted(t.rule for t in lines)
+        if expected_rules != got_rules:
+            out.append(f"{path}: expected {expected_rules}, got {got_rules}")
+
     for unit_name, wanted in expect.get("units", {}).items():
         try:
             unit = report.unit(unit_name)
@@ -426,9 +432,7 @@ def _compare(report: Report, expect: Mapping[str, Any]) -> list[str]:
         columns = dict(unit.columns)
         for key, value in wanted.items():
             if key == "rules":
-                expected_rules, got_rules = sorted(str(r) for r in value), sorted(t.rule for t in unit.adjustments)
-                if expected_rules != got_rules:
-                    out.append(f"units.{unit_name}.rules: expected {expected_rules}, got {got_rules}")
+                same_rules(f"units.{unit_name}.rules", value, unit.adjustments)
             elif key in _UNIT_KEYS:
                 check(f"units.{unit_name}.{key}", value, getattr(unit, key))
             elif key in columns:
@@ -457,9 +461,7 @@ def _compare(report: Report, expect: Mapping[str, Any]) -> list[str]:
                     if unit_key not in wanted_keys:
                         out.append(f"{path}.{credit.unit}: not expected, but credited {_shown(credit.points)}")
             elif key == "rules":
-                expected_rules, got_rules = sorted(str(r) for r in value), sorted(t.rule for t in result.trace or ())
-                if expected_rules != got_rules:
-                    out.append(f"{path}: expected {expected_rules}, got {got_rules}")
+                same_rules(path, value, result.trace or ())
     if "awards" in expect:
         want = sorted((a["award"], int(a["rank"]), a["winner"], Decimal(str(a["yuan"]))) for a in expect["awards"])
         given = sorted((a.award, a.rank, a.winner, a.yuan) for a in report.awards)

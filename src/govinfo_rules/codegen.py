@@ -573,12 +573,19 @@ def generate_score(score: ir.Score, schema: ir.Schema, ruleset: str, *, ctx: Any
     source = f"def {name}({', '.join(head + defaults)}):\n" + "\n".join(body.lines) + "\n"
     namespace: dict[str, Any] = {f"_k{i}": value for i, value in enumerate(gen.consts)}
     namespace["_ctx"] = ctx
-    filename = f"<govinfo-rules {ruleset}: score {schema.name} {name}>"
+    fn: FastFn = define(name, source, namespace, f"<govinfo-rules {ruleset}: score {schema.name} {name}>")
+    return fn
+
+
+def define(name: str, source: str, namespace: dict[str, Any], filename: str) -> Any:
+    """The function ``name`` that generated ``source`` defines, with its constants in
+    ``namespace``; the source is registered with linecache under ``filename`` (so
+    tracebacks show it) and kept on the function as ``__govinfo_source__``."""
     code = _compile_source(source, filename)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     _run_definition(code, namespace)
-    fn: FastFn = namespace[name]
-    fn.__govinfo_source__ = source  # type: ignore[attr-defined]
+    fn = namespace[name]
+    fn.__govinfo_source__ = source
     return fn
 
 

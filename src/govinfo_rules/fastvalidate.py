@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import linecache
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -36,7 +35,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import ir
-from .codegen import Unsupported, _compile_source, _Gen, _Lines, _run_definition, _Scope, _struct_nullables
+from .codegen import Unsupported, _Gen, _Lines, _Scope, _struct_nullables, define
 from .compile import EvaluationError, Fn
 from .types import BOOL, DATE, DECIMAL, INTEGER, NAME, TEXT, EnumT, FieldSpec, ListT, StructT, Type, normalize_text
 
@@ -305,10 +304,5 @@ def generate_validator(
         "        return None\n"
     )
     namespace: dict[str, Any] = {f"_k{i}": value for i, value in enumerate(consts)}
-    filename = f"<govinfo-rules {ruleset}: validate {schema.name} {name}>"
-    code = _compile_source(source, filename)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    _run_definition(code, namespace)
-    fn: FastValidator = namespace[name]
-    fn.__govinfo_source__ = source  # type: ignore[attr-defined]
+    fn: FastValidator = define(name, source, namespace, f"<govinfo-rules {ruleset}: validate {schema.name} {name}>")
     return fn
