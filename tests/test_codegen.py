@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from govinfo_rules import compile_ruleset, load_ruleset
+from govinfo_rules import compile_ruleset, ir, load_ruleset
 from govinfo_rules.compile import EvaluationError
 from govinfo_rules.report import Report
 from govinfo_rules.testing import ledgers
@@ -40,6 +40,15 @@ def _without_traces(report: Report) -> dict[str, Any]:
 def test_every_score_block_of_the_bundled_rulesets_is_generated(name: str) -> None:
     ruleset = load_ruleset(name)
     assert all(score.fast is not None for score in ruleset._compiled.scores.values())
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_group_of_the_bundled_rulesets_has_a_generated_matcher(name: str) -> None:
+    ruleset = load_ruleset(name)
+    groups = [
+        run for score in ruleset._compiled.scores.values() for step, run in score.steps if isinstance(step, ir.Group)
+    ]
+    assert groups and all(run.matcher is not None for run in groups)
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
@@ -146,9 +155,9 @@ HOSTILE = [
 # What may appear in generated source: our own names, keywords and a few builtins.
 GENERATED_NAME = re.compile(
     r"^(v|ctx|record|_ctx|_k\d+|_l\d+|_i\d+|_t\d+|_gp\d+|_gy\d+|_bp\d+|_b\d+|_f\d+|_points|_yuan"
-    r"|_stopped|_flagged|_score_\d+)$"
+    r"|_stopped|_flagged|_score_\d+|env|_out|_ix|_it|_match_\d+)$"
 )
-BUILTINS = {"len", "sum", "any", "all", "max", "min", "values"}
+BUILTINS = {"len", "sum", "any", "all", "max", "min", "values", "enumerate", "append"}
 
 
 def _hostile_ruleset() -> str:
@@ -173,7 +182,10 @@ def test_no_ruleset_text_reaches_the_generated_source() -> None:
     ruleset = compile_ruleset(_hostile_ruleset())
     fast = ruleset._compiled.scores["r"].fast
     assert fast is not None
+    matchers = [run.matcher for step, run in ruleset._compiled.scores["r"].steps if isinstance(step, ir.Group)]
+    assert matchers and all(m is not None for m in matchers)
     sources = [fast.__govinfo_source__, ruleset.scorer("r", as_of="2024-12-31").__govinfo_source__]
+    sources += [m.__govinfo_source__ for m in matchers]
     for source in sources:
         for hostile in HOSTILE:
             assert hostile not in source

@@ -1,8 +1,9 @@
 """Two evaluators, one answer: the reference interpreter against the fast ones.
 
-``govinfo_rules.interpret`` walks the IR node by node; ``compile`` runs it as closures
-(with a trace) or through its fast path (without one); ``Ruleset.scorer`` is what host
-systems call.  On every record of the bundled example ledgers and test-case files, on
+``govinfo_rules.interpret`` walks the IR node by node; ``compile`` runs it with a trace
+(generated matchers for the groups, the generated function for gates and messages), as
+closures alone, or through its fast path (without a trace); ``Ruleset.scorer`` is what
+host systems call.  On every record of the bundled example ledgers and test-case files, on
 records generated from each bundled ruleset's schema, and on records of FEATURES (a
 ruleset that uses every IR expression), all of them must give the same points and yuan,
 the closures also the same gate, trace lines, credited units, warnings and reminders —
@@ -189,6 +190,17 @@ def by_closures(compiled: CompiledScore, record: Record, ctx: Any) -> Any:
     return (out.points, out.yuan, stopped, lines, out.targets, warnings, reminders)
 
 
+PURE: dict[int, CompiledScore] = {}
+
+
+def by_closures_alone(compiled: CompiledScore, record: Record, ctx: Any) -> Any:
+    """The traced path with neither the generated function nor the generated matchers."""
+    key = id(compiled.score)
+    if key not in PURE:
+        PURE[key] = CompiledScore(compiled.score)
+    return by_closures(PURE[key], record, ctx)
+
+
 def by_fast_path(compiled: CompiledScore, record: Record, ctx: Any) -> Any:
     """``run`` without a trace: everything but the lines."""
     try:
@@ -227,7 +239,8 @@ def disagreements(ruleset: Ruleset, typed: Iterable[Record], as_of: str, period:
         totals = expected if expected == RAISED else expected[:2]
         where = f"{ruleset.name} {record.id} as of {as_of}, period {period}"
         for what, got, wanted in (
-            ("closures", by_closures(compiled, record, ctx), expected),
+            ("traced path", by_closures(compiled, record, ctx), expected),
+            ("closures alone", by_closures_alone(compiled, record, ctx), expected),
             ("fast path", by_fast_path(compiled, record, ctx), without_lines),
             ("scorer", by_scorer(ruleset, record, as_of, chosen), totals),
         ):

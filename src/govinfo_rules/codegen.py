@@ -577,6 +577,44 @@ def generate_score(score: ir.Score, schema: ir.Schema, ruleset: str, *, ctx: Any
     return fn
 
 
+def generate_matcher(group: ir.Group, schema: ir.Schema, ruleset: str, line: Callable[..., Any]) -> Any:
+    """The traced path's matcher of one group, or ``None`` for a construct left to the
+    closures: ``(env) -> [line(rule, group, points, yuan, item), ...]``, every rule
+    that matched in item order then rule order, unscaled — what
+    ``_CompiledGroup._matched`` of :mod:`.compile` returns, which it replaces.  Picking
+    the highest, scaling and bounds stay with the caller, shared with the closures."""
+    gen = _Gen()
+    # Lets follow the fields in the record's values here: unknown unless proved otherwise.
+    scopes = [_Scope("v", nullable=_struct_nullables(schema.struct))]
+    name = f"_match_{next(_counter)}"
+    body = _Lines()
+    body.add(1, "v = env[0]")
+    body.add(1, "ctx = env[1]")
+    body.add(1, "_out = []")
+    make, owner = gen.const(line), gen.const(group)
+    depth, item = 1, "None"
+    try:
+        if group.over is not None:
+            items, nullable = gen.expr(group.over, scopes)
+            item_type = _item_type(group.over.type)
+            if nullable or not isinstance(item_type, StructT):
+                raise Unsupported("over a list that may be missing, or of plain values")
+            body.add(1, f"for _ix, _it in enumerate({items}):")
+            scopes = [*scopes, _Scope("_it", nullable=_struct_nullables(item_type))]
+            depth, item = 2, "_ix"
+        for rule in group.rules:
+            body.add(depth, f"if {gen.cond(rule.cond, scopes)}:")
+            points, yuan = gen.amount(rule.points, scopes), gen.amount(rule.yuan, scopes)
+            body.add(depth + 1, f"_out.append({make}({gen.const(rule)}, {owner}, {points}, {yuan}, {item}))")
+        body.add(1, "return _out")
+    except Unsupported:
+        return None
+    defaults = [f"_k{i}=_k{i}" for i in range(len(gen.consts))]
+    source = f"def {name}({', '.join(['env', *defaults])}):\n" + "\n".join(body.lines) + "\n"
+    namespace: dict[str, Any] = {f"_k{i}": value for i, value in enumerate(gen.consts)}
+    return define(name, source, namespace, f"<govinfo-rules {ruleset}: rules of {schema.name} {name}>")
+
+
 def define(name: str, source: str, namespace: dict[str, Any], filename: str) -> Any:
     """The function ``name`` that generated ``source`` defines, with its constants in
     ``namespace``; the source is registered with linecache under ``filename`` (so

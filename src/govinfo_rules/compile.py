@@ -404,8 +404,9 @@ def _pseudo_rule(group: ir.Group, label: str, note: str) -> ir.Rule:
 
 
 class _CompiledGroup:
-    def __init__(self, group: ir.Group) -> None:
+    def __init__(self, group: ir.Group, matcher: Fn | None = None) -> None:
         self.group = group
+        self.matcher = matcher  # generated (codegen.generate_matcher): what _matched computes
         self.highest = group.combine == "highest"
         self.over = compile_expr(group.over) if group.over is not None else None
         self.scale = _amount(group.scale) if group.scale is not None else None
@@ -448,6 +449,9 @@ class _CompiledGroup:
         return out, kept
 
     def _matched(self, env: Env) -> list[Line]:
+        if self.matcher is not None:
+            matched: list[Line] = self.matcher(env)
+            return matched
         out: list[Line] = []
         if self.over is None:
             for rule, cond, points, yuan in self.rules:
@@ -488,13 +492,16 @@ class CompiledScore:
     (:mod:`.codegen`) when there is one; with a trace, or for a construct the generator
     leaves alone, through the closures.  Both give the same numbers (tested)."""
 
-    def __init__(self, score: ir.Score, fast: Any = None) -> None:
+    def __init__(self, score: ir.Score, fast: Any = None, matchers: dict[str, Fn | None] | None = None) -> None:
         self.score = score
         self.fast = fast
+        matchers = matchers or {}
         self.targets = compile_expr(score.targets)
         self.lets = tuple(compile_expr(let) for let in score.lets)
         self.steps = tuple(
-            (step, compile_expr(step.cond)) if isinstance(step, ir.Gate) else (step, _CompiledGroup(step))
+            (step, compile_expr(step.cond))
+            if isinstance(step, ir.Gate)
+            else (step, _CompiledGroup(step, matchers.get(step.name)))
             for step in score.steps
         )
         self.messages = CompiledMessages(score.warns, score.reminds)
@@ -512,13 +519,17 @@ class CompiledScore:
             return self._run_fast(values, ctx)
         ext = extend(values, self.lets, ctx) if self.lets else values
         env: Env = (ext, ctx)
+        # With a generated function, it decides the gates, targets and flagged messages;
+        # the groups below rebuild the lines (through generated matchers where there are).
+        fast = self.fast(values, ctx) if self.fast is not None else None
+        stop_gate = self.score.gates[fast[2]] if fast is not None and fast[2] is not None else None
         stopped_by = None
         points = yuan = ZERO
         kept: list[Line] = []
         dropped: list[Dropped] = []
         for step, run in self.steps:
             if isinstance(step, ir.Gate):
-                if stopped_by is None and run(env) is not True:  # type: ignore[operator]
+                if stopped_by is None and (step is stop_gate if fast is not None else run(env) is not True):  # type: ignore[operator]
                     stopped_by = step
                 continue
             if stopped_by is not None:
@@ -543,7 +554,13 @@ class CompiledScore:
                 if trace:
                     kept.append(Line(self.total_rule, self.total_group, kept_points - points, ZERO, None))
                 points = kept_points
-        found = self.targets(env)
+        if fast is not None:
+            found, flagged = fast[3], fast[4]
+            warnings = self.messages.warnings(env) if flagged else ()
+            reminders = self.messages.reminders(env) if flagged else ()
+        else:
+            found = self.targets(env)
+            warnings, reminders = self.messages.warnings(env), self.messages.reminders(env)
         return Outcome(
             found if isinstance(found, tuple) else (found,),
             points,
@@ -551,8 +568,8 @@ class CompiledScore:
             tuple(kept) if trace else None,
             tuple(dropped) if trace else None,
             stopped_by,
-            self.messages.warnings(env),
-            self.messages.reminders(env),
+            warnings,
+            reminders,
         )
 
     def _run_fast(self, values: tuple[Any, ...], ctx: Any) -> Outcome:

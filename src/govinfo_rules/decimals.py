@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_DOWN, Context, Decimal, DivisionByZero, InvalidOperation
 
 # Generous precision and every trap that could hide a wrong figure turned on.
@@ -10,6 +11,7 @@ CONTEXT = Context(prec=50, traps=[InvalidOperation, DivisionByZero])
 FEN = Decimal("0.01")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few amounts recur on every record
 def format_decimal(value: Decimal) -> str:
     """``Decimal('1500.00')`` -> ``"1500"``, ``Decimal('0.50')`` -> ``"0.5"``; no exponent, no ``-0``."""
     if value == 0:

@@ -16,13 +16,14 @@ import attrs
 
 from . import ir
 from .awards import competition_ranks, place_prizes
-from .codegen import generate_score
+from .codegen import generate_matcher, generate_score
 from .compile import (
     CompiledMessages,
     CompiledRules,
     CompiledScore,
     EvaluationError,
     Fn,
+    Line,
     Outcome,
     Reminding,
     compile_expr,
@@ -56,7 +57,11 @@ class CompiledProgram:
         self.program = program
         self.schemas = {s.name: s for s in program.schemas}
         self.scores = {
-            s.record: CompiledScore(s, generate_score(s, self.schemas[s.record], program.name) if fast else None)
+            s.record: CompiledScore(
+                s,
+                generate_score(s, self.schemas[s.record], program.name) if fast else None,
+                _matchers(s, self.schemas[s.record], program.name) if fast else None,
+            )
             for s in program.scores
         }
         self.dated: dict[str, Fn | None] = {}
@@ -79,6 +84,12 @@ class CompiledProgram:
         self.by_year = any(
             s.dated is not None and s.period_by is None and s.dated.type == INTEGER for s in program.schemas
         )
+
+
+def _matchers(score: ir.Score, schema: ir.Schema, ruleset: str) -> dict[str, Fn | None]:
+    return {
+        step.name: generate_matcher(step, schema, ruleset, Line) for step in score.steps if isinstance(step, ir.Group)
+    }
 
 
 def period_values(period: Period | None, as_of: dt.date) -> tuple[Any, ...] | None:

@@ -8,10 +8,12 @@ JSON strings holding exact decimals in :meth:`Report.to_json`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
@@ -184,13 +186,13 @@ class Report:
                 return result
         raise KeyError(name)
 
-    def _base_json(self) -> dict[str, Any]:
+    def _base_json(self, records: bool) -> dict[str, Any]:
         """The contract's JSON object: numbers as strings holding exact decimals."""
         return {
             "ruleset": {"name": self.ruleset, "version": self.version},
             "as_of": self.as_of.isoformat(),
             "period": self.period,
-            "records": [record_json(r) for r in self.records],
+            "records": [record_json(r) for r in self.records] if records else [],
             "units": [_unit_json(u) for u in self.units],
             "awards": [
                 {
@@ -209,15 +211,49 @@ class Report:
             ],
         }
 
-    def to_json(self) -> dict[str, Any]:
-        """The contract's JSON object, with the keys this ruleset adds."""
-        out = self._base_json()
+    def to_json(self, *, records: bool = True) -> dict[str, Any]:
+        """The contract's JSON object, with the keys this ruleset adds (``records``
+        left empty when not wanted)."""
+        out = self._base_json(records)
         if self.reminders is not None:
             out["reminders"] = [_reminder_json(r) for r in self.reminders]
         return out
 
     def to_json_text(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+        """The JSON text `score --format json` writes (see :func:`write_json`)."""
+        out = io.StringIO()
+        write_json(self, (record_text(r) for r in self.records), out)
+        return out.getvalue()
+
+
+_RECORDS_KEY = '\n  "records": [],\n'
+
+
+def record_text(result: RecordResult) -> str:
+    """One record's result as one line of JSON (the C encoder: no indentation)."""
+    return json.dumps(record_json(result), ensure_ascii=False)
+
+
+def write_json(report: Report, records: Iterable[str], out: IO[str]) -> None:
+    """The report as JSON text: indented, except that each record's result is one line
+    (``records`` holds most of the text; one line per record also keeps it greppable
+    and diffable).  ``records`` gives the lines in order; the report's own
+    ``records`` are not read, so a caller can stream them from elsewhere."""
+    data = report.to_json(records=False)
+    # Only the top-level key sits at this indentation: a string cannot hold the unescaped quotes.
+    head, _, tail = json.dumps(data, ensure_ascii=False, indent=2).partition(_RECORDS_KEY)
+    out.write(head)
+    out.write('\n  "records": [')
+    separator = "\n    "
+    written = False
+    for text in records:
+        out.write(separator)
+        out.write(text)
+        separator = ",\n    "
+        written = True
+    out.write("\n  ],\n" if written else "],\n")
+    out.write(tail)
+    out.write("\n")
 
 
 def _trace_json(line: TraceLine) -> dict[str, Any]:

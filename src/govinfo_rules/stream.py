@@ -28,12 +28,11 @@ from .evaluate import Evaluation
 from .inputs import Input, RawRecord, json_problem, loads
 from .periods import Period
 from .render import render_csv_units, render_table
-from .report import RecordResult, Rejected, Report, Warning, natural_key, record_json
+from .report import RecordResult, Rejected, Report, Warning, natural_key, record_text, write_json
 from .ruleset import Ruleset
 from .validate import Validator
 
 BUFFER = 20_000  # record results held before a sorted run goes to disk
-_PLACEHOLDER = "\x00records\x00"
 
 
 def iter_jsonl(path: Path) -> Iterator[RawRecord | RecordProblem]:
@@ -69,7 +68,10 @@ def iter_jsonl(path: Path) -> Iterator[RawRecord | RecordProblem]:
 
 
 class _Spool:
-    """Record results as JSON text, in id order: sorted runs on disk, merged at the end."""
+    """Record results as lines of JSON, in id order: sorted runs on disk, merged at the end.
+
+    A run's line is the record's sort key as JSON, a tab, and the record's line of the
+    report (JSON text never holds a raw tab)."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
@@ -78,33 +80,39 @@ class _Spool:
         self.count = 0
 
     def add(self, result: RecordResult) -> None:
-        key = [list(part) for part in natural_key(result.id)]
-        self.buffer.append((key, json.dumps(record_json(result), ensure_ascii=False, indent=2)))
+        self.buffer.append((natural_key(result.id), record_text(result)))
         self.count += 1
         if len(self.buffer) >= BUFFER:
             self._flush()
 
     def _flush(self) -> None:
-        self.buffer.sort(key=lambda item: item[0])  # stable: equal keys keep input order
+        self.buffer.sort(key=_first)  # stable: equal keys keep input order
         path = os.path.join(self.directory, f"run-{len(self.runs)}.jsonl")
         with open(path, "w", encoding="utf-8") as handle:
-            for key, text in self.buffer:
-                handle.write(json.dumps([key, text], ensure_ascii=False) + "\n")
+            handle.writelines(f"{json.dumps(key, ensure_ascii=False)}\t{text}\n" for key, text in self.buffer)
         self.runs.append(path)
         self.buffer = []
 
     def sorted(self) -> Iterator[str]:
-        def read(path: str) -> Iterator[tuple[Any, str]]:
-            with open(path, encoding="utf-8") as handle:
-                for line in handle:
-                    key, text = json.loads(line)
-                    yield key, text
-
-        self.buffer.sort(key=lambda item: item[0])
+        self.buffer.sort(key=_first)
+        if not self.runs:
+            yield from (text for _, text in self.buffer)
+            return
         # Runs hold earlier records than the buffer: merging them first keeps a stable order.
-        streams = [read(p) for p in self.runs] + [iter(self.buffer)]
-        for _, text in heapq.merge(*streams, key=lambda item: item[0]):
+        streams = [_read_run(p) for p in self.runs] + [((list(map(list, k)), t) for k, t in self.buffer)]
+        for _, text in heapq.merge(*streams, key=_first):
             yield text
+
+
+def _first(item: tuple[Any, str]) -> Any:
+    return item[0]
+
+
+def _read_run(path: str) -> Iterator[tuple[Any, str]]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            key, _, text = line.partition("\t")
+            yield json.loads(key), text.rstrip("\n")
 
 
 @attrs.frozen
@@ -112,26 +120,6 @@ class Streamed:
     report: Report  # every figure but the records' own results
     records: int  # records read (valid and invalid)
     rejected: int
-
-
-def write_json(report: Report, records: Iterator[str], out: IO[str]) -> None:
-    """The text of ``report.to_json_text()``, with the records taken from ``records``."""
-    data = report.to_json()
-    data["records"] = [_PLACEHOLDER]
-    head, _, tail = json.dumps(data, ensure_ascii=False, indent=2).partition(json.dumps(_PLACEHOLDER))
-    written = False
-    for text in records:
-        indented = "\n".join("    " + line for line in text.splitlines())
-        if written:
-            out.write(",\n" + indented)
-        else:
-            out.write(head + indented.lstrip(" "))  # the head ends with the first item's indentation
-            written = True
-    if not written:
-        data["records"] = []
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        return
-    out.write(tail + "\n")
 
 
 def score_stream(
