@@ -172,7 +172,7 @@ def _aggregate_known(func: str, items: Fn, where: Fn | None, wrap: bool) -> Fn:
     return lambda env: all(where((it, *env)) is True for it in items(env))
 
 
-def compile_expr(node: ir.Expr) -> Fn:
+def compile_expr(node: ir.Expr | ir.Tallied) -> Fn:
     """One closure ``env -> value`` for an IR expression."""
     if isinstance(node, ir.Const):
         value = node.value
@@ -264,6 +264,9 @@ def compile_expr(node: ir.Expr) -> Fn:
             return None if any(v is None for v in values) else pick(values)
 
         return extreme
+    if isinstance(node, ir.Tallied):
+        slot = node.slot
+        return lambda env: env[-1][2][slot]
     raise AssertionError(f"unhandled IR node {node!r}")  # pragma: no cover
 
 

@@ -14,12 +14,10 @@ from typing import Any
 
 import attrs
 
-from . import ir
+from . import cohort, ir
 from .awards import competition_ranks, place_prizes
 from .codegen import generate_matcher, generate_score
 from .compile import (
-    CompiledMessages,
-    CompiledRules,
     CompiledScore,
     EvaluationError,
     Fn,
@@ -53,7 +51,7 @@ ZERO = Decimal(0)
 class CompiledProgram:
     """Everything of a checked program that runs, compiled once when it is loaded."""
 
-    def __init__(self, program: ir.Program, *, fast: bool = True) -> None:
+    def __init__(self, program: ir.Program, *, fast: bool = True, running: bool = True) -> None:
         self.program = program
         self.schemas = {s.name: s for s in program.schemas}
         self.scores = {
@@ -70,14 +68,10 @@ class CompiledProgram:
             self.dated[schema.name] = compile_expr(schema.dated) if schema.dated is not None else None
             self.period_by[schema.name] = compile_expr(schema.period_by) if schema.period_by is not None else None
         unit = program.per_unit
-        self.unit_lets = tuple(compile_expr(e) for e in unit.lets) if unit is not None else ()
-        self.unit_rules = CompiledRules(unit.rules) if unit is not None else None
-        self.unit_messages = CompiledMessages(unit.warns, unit.reminds) if unit is not None else None
-        self.awards = tuple(
-            (a, compile_expr(a.entrants), compile_expr(a.measure), compile_expr(a.among) if a.among else None)
-            for a in program.awards
-        )
-        self.cohort_fields = cohort_fields(program)
+        # Running tallies keep memory flat; `running=False` keeps the records (tests compare).
+        self.cohort = cohort.plan(program, running=running)
+        # Only kept records are projected on what the cohort reads; tallies keep none.
+        self.cohort_fields = cohort_fields(program) if self.cohort.unit_tallies is None else {}
         self.has_reminders = bool(any(s.reminds for s in program.scores) or (unit is not None and unit.reminds))
         tiers = program.tiers
         self.exempt = {kind: compile_expr(cond) for kind, cond in tiers.exempt.items()} if tiers else {}
@@ -106,16 +100,14 @@ def period_values(period: Period | None, as_of: dt.date) -> tuple[Any, ...] | No
 
 
 class _Units:
-    """Per-unit totals and record lists, keyed by name identity, shown under the
-    first spelling met (a data table's spelling when the ruleset lists its units)."""
+    """Per-unit totals, keyed by name identity, shown under the first spelling met (a
+    data table's spelling when the ruleset lists its units)."""
 
-    def __init__(self, types: Sequence[str]) -> None:
-        self.types = tuple(types)
+    def __init__(self) -> None:
         self.shown: dict[str, str] = {}
         self.points: dict[str, Decimal] = {}
         self.yuan: dict[str, Decimal] = {}
         self.records: dict[str, int] = {}
-        self.lists: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
 
     def touch(self, name: str) -> str:
         key = name_key(name)
@@ -124,20 +116,32 @@ class _Units:
             self.points[key] = ZERO
             self.yuan[key] = ZERO
             self.records[key] = 0
-            self.lists[key] = {t: [] for t in self.types}
         return key
 
-    def add(self, key: str, record_type: str, extended: tuple[Any, ...], outcome: Outcome) -> None:
+    def add(self, key: str, outcome: Outcome) -> None:
         self.points[key] += outcome.points
         self.yuan[key] += outcome.yuan
         self.records[key] += 1
-        self.lists[key][record_type].append(extended)
 
 
-def _entrant_values(
-    scope: ir.Entrant, name: str, points: Decimal, yuan: Decimal, lists: Mapping[str, list[tuple[Any, ...]]]
-) -> tuple[Any, ...]:
-    return (name, points, yuan, *(tuple(lists.get(t, ())) for t in scope.types))
+class _Entrants:
+    """One award's entrants as records name them: spelling and own totals."""
+
+    def __init__(self) -> None:
+        self.shown: dict[str, str] = {}
+        self.points: dict[str, Decimal] = {}
+        self.yuan: dict[str, Decimal] = {}
+
+    def add(self, name: str, points: Decimal, yuan: Decimal) -> str:
+        key = name_key(name)
+        if key not in self.shown:
+            self.shown[key] = name
+            self.points[key] = points
+            self.yuan[key] = yuan
+        else:
+            self.points[key] += points
+            self.yuan[key] += yuan
+        return key
 
 
 def _names_read(nodes: Iterable[Any]) -> set[str]:
@@ -171,9 +175,10 @@ def cohort_fields(program: ir.Program) -> dict[str, tuple[bool, ...]]:
 class Evaluation:
     """One evaluation, fed record by record, so that a caller can stream its input.
 
-    :meth:`add` scores a record and keeps only what the cohort needs (per-unit totals,
-    the values that `per unit` rules, awards and tiers read); the record's own result
-    goes to ``on_result`` when one is given, instead of into the report.
+    :meth:`add` scores a record and hands the cohort (:mod:`.cohort`) what it keeps of
+    it — running tallies for every bundled ruleset, so memory does not grow with the
+    records; the record's own result goes to ``on_result`` when one is given, instead
+    of into the report.
     """
 
     def __init__(
@@ -196,20 +201,24 @@ class Evaluation:
         self.period = period
         self.trace = trace
         self.ctx = (as_of, period_values(period, as_of))
-        self.units = _Units([s.name for s in program.schemas])
+        self.units = _Units()
         if program.units_from is not None:
             for listed in program.units_from.shown.values():
                 self.units.touch(listed)
+        self.cohort = cohort.make_cohort(compiled.cohort, [s.name for s in program.schemas], self.ctx)
+        self.entrants = [_Entrants() for _ in compiled.cohort.awards]
+        self.awards_of = {
+            s.name: [(i, run) for i, run in enumerate(compiled.cohort.awards) if run.award.record == s.name]
+            for s in program.schemas
+        }
+        self.exempt: dict[str, set[str]] = {}  # record type -> units with a record meeting its exemption
         self.results: list[RecordResult] = []
         self.on_result = on_result
         self.warnings: list[Warning] = [Warning(rid, message) for rid, message in extra_warnings]
         self.reminders: list[Reminder] = []
-        # (record type, values + (scored, points, yuan)) of every counted record: what awards read
-        self.counted: list[tuple[str, tuple[Any, ...]]] = []
-        # Values the cohort never reads are dropped (None) from what is kept of a record,
-        # and equal totals share one Decimal: memory per record stays small on long inputs.
+        # Values the cohort never reads are dropped (None) from what it keeps of a record.
         self.keep = {t: flags if not all(flags) else None for t, flags in compiled.cohort_fields.items()}
-        self.decimals: dict[Decimal, Decimal] = {}
+        self.decimals: dict[Decimal, Decimal] = {}  # equal totals share one Decimal
         self.counted_records = 0
 
     def _emit(self, result: RecordResult) -> None:
@@ -245,7 +254,7 @@ class Evaluation:
             return
         score = compiled.scores.get(record.type)
         if score is None:
-            self.counted.append((record.type, (*record.values, True, ZERO, ZERO)))
+            self._count(record, (*record.values, True, ZERO, ZERO), ZERO, ZERO)
             self._emit(RecordResult(record.id, record.type, (), () if trace else None))
             return
         try:
@@ -253,20 +262,23 @@ class Evaluation:
         except EvaluationError as err:
             where = f"{record.input}:{record.line}:1" if record.input else "<records>"
             raise EvaluationError(f"{where}: error: record {record.id}: {err.message}") from None
-        # One tuple per record, shared by the unit lists and the awards.
+        # One tuple per record, shared by the unit and the awards when the cohort keeps records.
         keep = self.keep.get(record.type)
         values = (
             record.values if keep is None else tuple(v if k else None for v, k in zip(record.values, keep, strict=True))
         )
         shared = self.decimals.setdefault
-        extended = (*values, outcome.scored, shared(outcome.points, outcome.points), shared(outcome.yuan, outcome.yuan))
-        self.counted.append((record.type, extended))
+        points, yuan = shared(outcome.points, outcome.points), shared(outcome.yuan, outcome.yuan)
+        extended = (*values, outcome.scored, points, yuan)
+        self._count(record, extended, points, yuan)
         keys: list[str] = []
         for name in outcome.targets:
             key = units.touch(name)
             if key not in keys:  # a unit named twice in one record is credited once
                 keys.append(key)
-                units.add(key, record.type, extended, outcome)
+                units.add(key, outcome)
+                self.cohort.credit(key, record.type, extended)
+        self._exemption(record, keys)
         self._emit(_record_result(record, outcome, [units.shown[k] for k in keys], trace))
         if outcome.warnings:
             self.warnings.extend(Warning(record.id, text, warn.clause, warn.notes) for warn, text in outcome.warnings)
@@ -274,17 +286,30 @@ class Evaluation:
             for key in keys:
                 self.reminders.extend(_reminder(units.shown[key], r, record.id) for r in outcome.reminders)
 
+    def _count(self, record: Record, extended: tuple[Any, ...], points: Decimal, yuan: Decimal) -> None:
+        """A counted record, to the awards over its type: each entrant it names, once."""
+        for index, run in self.awards_of.get(record.type, ()):
+            entrants = self.entrants[index]
+            for name in cohort.entrants_of(run, extended, self.ctx):
+                key = entrants.add(name, points, yuan)
+                self.cohort.count(index, key, record.type, extended)
+
+    def _exemption(self, record: Record, keys: list[str]) -> None:
+        condition = self.compiled.exempt.get(record.type)
+        if condition is not None and keys and condition((record.values, self.ctx)) is True:
+            self.exempt.setdefault(record.type, set()).update(keys)
+
     def finish(self) -> Report:
-        compiled, units, ctx = self.compiled, self.units, self.ctx
+        compiled, units = self.compiled, self.units
         program = compiled.program
         warnings, reminders = self.warnings, self.reminders
         adjustments: dict[str, tuple[TraceLine, ...]] = {}
         columns: dict[str, tuple[tuple[str, Any], ...]] = {}
-        if program.per_unit is not None:
-            adjustments, columns = _per_unit(compiled, program.per_unit, units, ctx, warnings, reminders)
+        if compiled.cohort.unit is not None:
+            adjustments, columns = _per_unit(compiled.cohort.unit, units, self.cohort, warnings, reminders)
 
         if program.tiers is not None:
-            placed = _tiered(compiled, program.tiers, units, ctx, warnings)
+            placed = _tiered(program.tiers, units, self.cohort, self.exempt, warnings)
         else:
             ordered_keys = sorted(units.shown, key=lambda k: (-units.points[k], units.shown[k]))
             ranks = competition_ranks([units.points[k] for k in ordered_keys])
@@ -305,10 +330,10 @@ class Evaluation:
         )
 
         award_results: list[AwardResult] = []
-        for award, entrants, measure, among in compiled.awards:
-            rows, notes = _run_award(award, entrants, measure, among, self.counted, units, ctx)
+        for index, run in enumerate(compiled.cohort.awards):
+            rows, notes = _run_award(index, run, self.entrants[index], units, self.cohort)
             award_results.extend(rows)
-            warnings.extend(Warning(None, note, award.clause, award.notes) for note in notes)
+            warnings.extend(Warning(None, note, run.award.clause, run.award.notes) for note in notes)
 
         self.results.sort(key=lambda r: natural_key(r.id))
         warnings.sort(key=lambda w: (w.record is None, natural_key(w.record), w.unit or ""))
@@ -344,36 +369,25 @@ def evaluate(
 
 
 def _tiered(
-    compiled: CompiledProgram, tiers: ir.Tiers, units: _Units, ctx: tuple[Any, ...], warnings: list[Warning]
+    tiers: ir.Tiers, units: _Units, kept: cohort.Cohort, exempt: Mapping[str, set[str]], warnings: list[Warning]
 ) -> list[tuple[str, int | None, str | None, str | None]]:
     """Units by ranking group: ranked and tiered within it, exempt ones last."""
     placed: list[tuple[str, int | None, str | None, str | None]] = []
     grouped: set[str] = set()
     for label, types in tiers.rankings:
         # a unit with records in two groups is ranked in the first (and warned about by the ruleset)
-        members = [k for k in units.shown if k not in grouped and any(units.lists[k].get(t) for t in types)]
+        members = [k for k in units.shown if k not in grouped and kept.has_records(k, types)]
         grouped.update(members)
-        exempt = sorted(
-            (k for k in members if any(_is_exempt(compiled, units.lists[k], t, ctx) for t in types)),
-            key=lambda k: units.shown[k],
-        )
-        excluded = set(exempt)  # a set: a list here made large groups quadratic
+        excluded = {k for k in members if any(k in exempt.get(t, ()) for t in types)}
+        exempted = sorted(excluded, key=lambda k: units.shown[k])
         ranked = sorted((k for k in members if k not in excluded), key=lambda k: (-units.points[k], units.shown[k]))
         rows, notes = assign_tiers(label, [(units.shown[k], units.points[k]) for k in ranked], tiers.tiers)
         placed.extend((k, rank, tier, label) for k, (_, rank, tier) in zip(ranked, rows, strict=True))
-        placed.extend((k, None, tiers.exempt_label, label) for k in exempt)
+        placed.extend((k, None, tiers.exempt_label, label) for k in exempted)
         warnings.extend(Warning(None, note, tiers.clause, tiers.notes) for note in notes)
     rest = sorted((k for k in units.shown if k not in grouped), key=lambda k: (-units.points[k], units.shown[k]))
     placed.extend((k, None, None, None) for k in rest)
     return placed
-
-
-def _is_exempt(compiled: CompiledProgram, lists: Mapping[str, list[tuple[Any, ...]]], kind: str, ctx: Any) -> bool:
-    condition = compiled.exempt.get(kind)
-    if condition is None:
-        return False
-    width = len(compiled.schemas[kind].struct.fields)
-    return any(condition((values[:width], ctx)) is True for values in lists.get(kind, ()))
 
 
 def _record_result(record: Record, outcome: Outcome, shown: list[str], trace: bool) -> RecordResult:
@@ -411,81 +425,52 @@ def _reminder(unit: str, found: Reminding, record: str | None) -> Reminder:
 
 
 def _per_unit(
-    compiled: CompiledProgram,
-    block: ir.PerUnit,
+    block: cohort.UnitBlock,
     units: _Units,
-    ctx: tuple[Any, ...],
+    kept: cohort.Cohort,
     warnings: list[Warning],
     reminders: list[Reminder],
 ) -> tuple[dict[str, tuple[TraceLine, ...]], dict[str, tuple[tuple[str, Any], ...]]]:
     """Run the `per unit` block for every listed unit; its rules add to the unit's totals."""
-    assert compiled.unit_rules is not None and compiled.unit_messages is not None
     adjustments: dict[str, tuple[TraceLine, ...]] = {}
     columns: dict[str, tuple[tuple[str, Any], ...]] = {}
     for key in sorted(units.shown, key=lambda k: units.shown[k]):
         name = units.shown[key]
-        values = _entrant_values(block.scope, name, units.points[key], units.yuan[key], units.lists[key])
-        ext = extend(values, compiled.unit_lets, ctx)
+        values, ctx = kept.unit_values(key, name, units.points[key], units.yuan[key])
+        ext = extend(values, block.lets, ctx)
         env = (ext, ctx)
         lines = []
-        for rule, points, yuan in compiled.unit_rules.run(env):
+        for rule, points, yuan in block.rules.run(env):
             units.points[key] += points
             units.yuan[key] += yuan
             lines.append(TraceLine(rule.name, name, points, yuan, rule.clause, rule.notes))
         adjustments[key] = tuple(lines)
-        columns[key] = tuple((column, ext[index]) for column, index in block.shows)
+        columns[key] = tuple((column, ext[index]) for column, index in block.block.shows)
         warnings.extend(
-            Warning(None, text, warn.clause, warn.notes, name) for warn, text in compiled.unit_messages.warnings(env)
+            Warning(None, text, warn.clause, warn.notes, name) for warn, text in block.messages.warnings(env)
         )
-        reminders.extend(_reminder(name, r, None) for r in compiled.unit_messages.reminders(env))
+        reminders.extend(_reminder(name, r, None) for r in block.messages.reminders(env))
     return adjustments, columns
 
 
 def _run_award(
-    award: ir.Award,
-    entrants: Fn,
-    measure: Fn,
-    among: Fn | None,
-    counted: Sequence[tuple[str, tuple[Any, ...]]],
-    units: _Units,
-    ctx: tuple[Any, ...],
+    index: int, run: cohort.AwardRun, entrants: _Entrants, units: _Units, kept: cohort.Cohort
 ) -> tuple[list[AwardResult], list[str]]:
-    shown: dict[str, str] = {}
-    lists: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
-    own_points: dict[str, Decimal] = {}
-    own_yuan: dict[str, Decimal] = {}
-    for record_type, extended in counted:
-        if record_type != award.record:
-            continue
-        points, yuan = extended[-2], extended[-1]
-        found = entrants((extended, ctx))
-        names = found if isinstance(found, tuple) else (found,)
-        seen: set[str] = set()
-        for name in names:
-            key = name_key(name)
-            if key in seen:
-                continue  # an entrant named twice in one record counts once
-            seen.add(key)
-            shown.setdefault(key, name)
-            per_type = lists.setdefault(key, {})
-            per_type.setdefault(record_type, []).append(extended)
-            own_points[key] = own_points.get(key, ZERO) + points
-            own_yuan[key] = own_yuan.get(key, ZERO) + yuan
+    award = run.award
     scored_entrants: list[tuple[str, Any]] = []
-    for key, per_type in lists.items():
+    for key, name in entrants.shown.items():
         if award.entrants_are_targets:
-            # A unit entrant sees all its records, of every type, as the per-unit block does.
+            # A unit entrant's totals are the unit's, `per unit` rules included.
             points, yuan = units.points.get(key, ZERO), units.yuan.get(key, ZERO)
-            per_type = {**units.lists.get(key, {}), award.record: per_type[award.record]}
         else:
-            points, yuan = own_points[key], own_yuan[key]
-        env = (_entrant_values(award.scope, shown[key], points, yuan, per_type), ctx)
-        if among is not None and among(env) is not True:
+            points, yuan = entrants.points[key], entrants.yuan[key]
+        env = kept.award_values(index, key, name, points, yuan)
+        if run.among is not None and run.among(env) is not True:
             continue
-        value = measure(env)
+        value = run.measure(env)
         if value is None:
             continue
-        scored_entrants.append((shown[key], value))
+        scored_entrants.append((name, value))
     scored_entrants.sort(key=lambda item: (-item[1], item[0]))
     rows, notes = place_prizes(award.label, scored_entrants, award.prizes)
     results = [AwardResult(award.label, rank, winner, yuan, value, award.clause) for rank, winner, yuan, value in rows]

@@ -169,6 +169,16 @@ class Extreme:
     type: Type
 
 
+@attrs.frozen
+class Tallied:
+    """A running aggregate of the cohort stage (:mod:`.cohort`): its value is read from
+    the context, ``ctx[2][slot]``.  Made from an aggregate when a ledger is evaluated,
+    never by the checker."""
+
+    slot: int
+    type: Type
+
+
 Expr = (
     Const
     | Field

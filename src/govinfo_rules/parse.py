@@ -1,8 +1,9 @@
-"""Text to parse tree (stage 1): the Lark grammar, loaded once, and syntax errors.
+"""Text to parse tree (stage 1): the Lark parser, made once a process, and syntax errors.
 
 Entry point: :func:`parse_tree`.  The tree is only handed to :mod:`.build`; syntax
 errors become :class:`RulesetSyntaxError` with a hand-written message for the common
-mistakes and the expected tokens in words otherwise.
+mistakes and the expected tokens in words otherwise.  The parser comes from the LALR
+tables committed beside the grammar (:mod:`.parser_tables`) when they match it.
 """
 
 from __future__ import annotations
@@ -32,21 +33,35 @@ _TERMINAL_WORDS = {
 
 
 @functools.cache
+def _grammar() -> str:
+    return grammar_path().read_text(encoding="utf-8")
+
+
+@functools.cache
 def _parser() -> lark.Lark:
-    return lark.Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
+    """The parser built from the grammar text: slow, but it keeps ``.grammar``, which
+    tools that generate text from the grammar need (hypothesis's ``from_lark``)."""
+    from .parser_tables import build_parser
+
+    return build_parser(_grammar())
+
+
+@functools.cache
+def _table_parser() -> lark.Lark:
+    # Restoring the committed tables skips Lark's LALR analysis, most of a cold load;
+    # tables made for another grammar or Lark are declined and the grammar is built.
+    # Imported here, not with the package, so that `python -m govinfo_rules.parser_tables`
+    # runs the module once rather than over an already imported copy.
+    from .parser_tables import load_parser
+
+    return load_parser(_grammar()) or _parser()
 
 
 def _describe(name: str) -> str:
     if name in _TERMINAL_WORDS:
         return _TERMINAL_WORDS[name]
     try:
-        pattern = _parser().get_terminal(name).pattern
+        pattern = _table_parser().get_terminal(name).pattern
     except KeyError:
         return name
     return f"'{pattern.value}'" if pattern.type == "str" else name
@@ -93,7 +108,7 @@ def _message(err: UnexpectedInput, source: SourceText) -> str:
 def parse_tree(source: SourceText) -> lark.Tree[lark.Token]:
     """Parse a ruleset text; raise :class:`RulesetSyntaxError` at the first mistake."""
     try:
-        return _parser().parse(source.text)
+        return _table_parser().parse(source.text)
     except UnexpectedInput as err:
         line, column = err.line, err.column
         if line is None or line < 1:  # end of input: point just past the last character
