@@ -154,7 +154,7 @@ HOSTILE = [
 
 # What may appear in generated source: our own names, keywords and a few builtins.
 GENERATED_NAME = re.compile(
-    r"^(v|ctx|record|_ctx|_k\d+|_l\d+|_i\d+|_t\d+|_gp\d+|_gy\d+|_bp\d+|_b\d+|_f\d+|_points|_yuan"
+    r"^(v|ctx|record|_ctx|_k\d+|_l\d+|_i\d+|_t\d+|_c\d+|_gp\d+|_gy\d+|_bp\d+|_b\d+|_f\d+|_points|_yuan"
     r"|_stopped|_flagged|_score_\d+|env|_out|_ix|_it|_match_\d+)$"
 )
 BUILTINS = {"len", "sum", "any", "all", "max", "min", "values", "enumerate", "append"}
