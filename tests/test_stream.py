@@ -150,3 +150,40 @@ def test_the_cli_streams_jsonl_to_the_same_bytes_as_a_json_array(
     assert main(["score", "wenzhou", str(array), "--as-of", "2024-12-31", "--format", "json"]) == 0
     whole = capsys.readouterr().out
     assert streamed == whole
+
+
+def test_fingerprints_remember_every_id_across_growth() -> None:
+    marks = stream_module._Fingerprints()
+    ids = [f"W-{i}" for i in range(200_000)]
+    assert not any(marks.add(i) for i in ids)  # grows from 65,536 slots several times
+    assert marks.size >= 2 * len(ids)
+    assert all(marks.add(i) for i in ids[::997])
+    assert not marks.add("W-200000")
+
+
+def test_a_fingerprint_collision_scores_again_keeping_every_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every id after the first "collides": the stream must find out that none is really
+    # repeated and score again exactly, giving what scoring the whole file gives.
+    ledger, as_of, period = EXAMPLES["wenzhou"]
+    path = ROOT / "rulesets" / "examples" / ledger
+    calls = {"n": 0}
+
+    def always_seen(self: Any, text: str) -> bool:
+        calls["n"] += 1
+        return calls["n"] > 1
+
+    monkeypatch.setattr(stream_module._Fingerprints, "add", always_seen)
+    assert _streamed("wenzhou", path, as_of, period, "json") == _whole("wenzhou", path, as_of, period, "json")
+
+
+def test_a_repeated_id_names_its_first_line_after_a_collision_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _bad_ledger(tmp_path)
+    monkeypatch.setattr(stream_module._Fingerprints, "add", lambda self, text: True)
+    with pytest.raises(RecordError) as streamed:
+        _streamed("wenzhou", path, "2024-12-31", None, "json")
+    whole = load_ruleset("wenzhou").read(path).problems
+    assert streamed.value.render() == RecordError(whole).render()
