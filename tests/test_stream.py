@@ -161,9 +161,7 @@ def test_fingerprints_remember_every_id_across_growth() -> None:
     assert not marks.add("W-200000")
 
 
-def test_a_fingerprint_collision_scores_again_keeping_every_id(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_fingerprint_collision_scores_again_keeping_every_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every id after the first "collides": the stream must find out that none is really
     # repeated and score again exactly, giving what scoring the whole file gives.
     ledger, as_of, period = EXAMPLES["wenzhou"]
