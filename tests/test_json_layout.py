@@ -1,4 +1,5 @@
-"""The layout of `score --format json`: indented, one line per record's result."""
+"""The layout of `score --format json`: indented, one line per record's result, per
+warning and per rejected record."""
 
 from __future__ import annotations
 
@@ -56,3 +57,16 @@ def test_a_unit_named_like_the_records_key_does_not_move_the_records() -> None:
     }
     report = ruleset.evaluate([record], as_of="2024-12-31")
     assert json.loads(report.to_json_text()) == report.to_json()
+
+
+def test_warnings_and_rejected_are_one_line_each() -> None:
+    ledger, as_of, period = LEDGERS["wenzhou"]
+    ruleset = load_ruleset("wenzhou")
+    report = ruleset.evaluate(ruleset.read(ROOT / "rulesets" / "examples" / ledger).records, as_of=as_of, period=period)
+    assert report.warnings
+    lines = report.to_json_text().splitlines()
+    start = lines.index('  "warnings": [')
+    shown = [json.loads(line.strip().rstrip(",")) for line in lines[start + 1 : start + 1 + len(report.warnings)]]
+    assert shown == report.to_json()["warnings"]
+    assert lines[start + 1 + len(report.warnings)] == "  ],"
+    assert '  "rejected": []' in lines  # the last key

@@ -186,13 +186,13 @@ class Report:
                 return result
         raise KeyError(name)
 
-    def _base_json(self, records: bool) -> dict[str, Any]:
+    def _base_json(self, lists: bool) -> dict[str, Any]:
         """The contract's JSON object: numbers as strings holding exact decimals."""
         return {
             "ruleset": {"name": self.ruleset, "version": self.version},
             "as_of": self.as_of.isoformat(),
             "period": self.period,
-            "records": [record_json(r) for r in self.records] if records else [],
+            "records": [record_json(r) for r in self.records] if lists else [],
             "units": [_unit_json(u) for u in self.units],
             "awards": [
                 {
@@ -205,16 +205,14 @@ class Report:
                 }
                 for a in self.awards
             ],
-            "warnings": [_warning_json(w) for w in self.warnings],
-            "rejected": [
-                {"record": r.record, "field": r.field, "message": r.message, "line": r.line} for r in self.rejected
-            ],
+            "warnings": [_warning_json(w) for w in self.warnings] if lists else [],
+            "rejected": [_rejected_json(r) for r in self.rejected] if lists else [],
         }
 
-    def to_json(self, *, records: bool = True) -> dict[str, Any]:
-        """The contract's JSON object, with the keys this ruleset adds (``records``
-        left empty when not wanted)."""
-        out = self._base_json(records)
+    def to_json(self, *, lists: bool = True) -> dict[str, Any]:
+        """The contract's JSON object, with the keys this ruleset adds (``records``,
+        ``warnings`` and ``rejected`` left empty when not wanted)."""
+        out = self._base_json(lists)
         if self.reminders is not None:
             out["reminders"] = [_reminder_json(r) for r in self.reminders]
         return out
@@ -226,34 +224,47 @@ class Report:
         return out.getvalue()
 
 
-_RECORDS_KEY = '\n  "records": [],\n'
-
-
 def record_text(result: RecordResult) -> str:
     """One record's result as one line of JSON (the C encoder: no indentation)."""
     return json.dumps(record_json(result), ensure_ascii=False)
 
 
 def write_json(report: Report, records: Iterable[str], out: IO[str]) -> None:
-    """The report as JSON text: indented, except that each record's result is one line
-    (``records`` holds most of the text; one line per record also keeps it greppable
-    and diffable).  ``records`` gives the lines in order; the report's own
-    ``records`` are not read, so a caller can stream them from elsewhere."""
-    data = report.to_json(records=False)
-    # Only the top-level key sits at this indentation: a string cannot hold the unescaped quotes.
-    head, _, tail = json.dumps(data, ensure_ascii=False, indent=2).partition(_RECORDS_KEY)
-    out.write(head)
-    out.write('\n  "records": [')
-    separator = "\n    "
-    written = False
-    for text in records:
+    """The report as JSON text: indented, except that each item of ``records``,
+    ``warnings`` and ``rejected`` — the lists that grow with the ledger — is one line
+    (written as it is encoded, by the C encoder; one line per record also keeps it
+    greppable and diffable).  ``records`` gives the records' lines in order; the
+    report's own ``records`` are not read, so a caller can stream them from elsewhere."""
+    lines = {
+        "records": records,
+        "warnings": (json.dumps(_warning_json(w), ensure_ascii=False) for w in report.warnings),
+        "rejected": (json.dumps(_rejected_json(r), ensure_ascii=False) for r in report.rejected),
+    }
+    data = report.to_json(lists=False)
+    out.write("{")
+    separator = "\n"
+    for key, value in data.items():
+        out.write(f"{separator}  {json.dumps(key)}: ")
+        separator = ",\n"
+        if key in lines:
+            _write_lines(lines[key], out)
+        else:
+            # Nested values one level in: JSON text never holds a raw newline inside a string.
+            out.write(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    out.write("\n}\n")
+
+
+def _write_lines(items: Iterable[str], out: IO[str]) -> None:
+    separator = "[\n    "
+    for text in items:
         out.write(separator)
         out.write(text)
         separator = ",\n    "
-        written = True
-    out.write("\n  ],\n" if written else "],\n")
-    out.write(tail)
-    out.write("\n")
+    out.write("[]" if separator == "[\n    " else "\n  ]")
+
+
+def _rejected_json(rejected: Rejected) -> dict[str, Any]:
+    return {"record": rejected.record, "field": rejected.field, "message": rejected.message, "line": rejected.line}
 
 
 def _trace_json(line: TraceLine) -> dict[str, Any]:
