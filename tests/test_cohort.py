@@ -9,6 +9,8 @@ ruleset whose cohort reads its records otherwise."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tokenize
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +142,19 @@ def test_running_counts_read_the_item_and_the_evaluation_date() -> None:
     assert dict(by_unit["乙"].columns) == {"recent": 1, "big": 0, "all_big": False}
     # 张 has two records with n > 0 and one with n > 4; 李 has two but none above 4; 王 none.
     assert [(a.winner, a.rank, a.yuan) for a in report.awards] == [("张", 1, 100)]
+
+
+@pytest.mark.parametrize("name", sorted(LEDGERS))
+def test_tally_conditions_are_generated_from_the_ir_alone(name: str) -> None:
+    plan = load_ruleset(name)._compiled.cohort
+    tallies = [*(plan.unit_tallies or ()), *(t for award in plan.award_tallies for t in award)]
+    conditions = [t.where for t in tallies if t.where is not None]
+    if name == "wanren":
+        assert conditions == []  # its per-unit block counts records without a condition
+        return
+    assert conditions
+    for condition in conditions:
+        source = condition.__govinfo_source__  # type: ignore[attr-defined]
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        assert not [t for t in tokens if t.type == tokenize.STRING]
+        assert source.isascii()  # the rulesets' names and labels are Chinese: none got in

@@ -882,6 +882,26 @@ def generate_score(score: ir.Score, schema: ir.Schema, ruleset: str, *, ctx: Any
     return fn
 
 
+def generate_condition(cond: ir.Expr, item: Any, ruleset: str) -> Callable[[tuple[Any, ...], Any], bool] | None:
+    """``(values, ctx) -> bool``: whether ``cond``, read on one scope of type ``item``
+    (a struct), certainly holds — a running tally's condition in the cohort stage
+    (:mod:`.cohort`); ``None`` for a construct left to the closures."""
+    gen = _Gen()
+    scopes = [_Scope("v", nullable=_struct_nullables(item))]
+    name = f"_cond_{next(_counter)}"
+    try:
+        test = gen.cond(cond, scopes)
+    except Unsupported:
+        return None
+    defaults = [f"_k{i}=_k{i}" for i in range(len(gen.consts))]
+    source = f"def {name}({', '.join(['v', 'ctx', *defaults])}):\n    return {test}\n"
+    namespace: dict[str, Any] = {f"_k{i}": value for i, value in enumerate(gen.consts)}
+    fn: Callable[[tuple[Any, ...], Any], bool] = define(
+        name, source, namespace, f"<govinfo-rules {ruleset}: tally {name}>"
+    )
+    return fn
+
+
 def generate_matcher(group: ir.Group, schema: ir.Schema, ruleset: str, line: Callable[..., Any]) -> Any:
     """The traced path's matcher of one group, or ``None`` for a construct left to the
     closures: ``(env) -> [line(rule, group, points, yuan, item), ...]``, every rule

@@ -18,15 +18,16 @@ those lists, one answer (tested against each other):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
 import attrs
 
 from . import ir
+from .codegen import generate_condition
 from .compile import CompiledMessages, CompiledRules, Fn, compile_expr
-from .types import name_key
+from .types import ListT, name_key
 
 ZERO = Decimal(0)
 Env = tuple[Any, ...]
@@ -41,14 +42,14 @@ class Tally:
 
     func: str  # count | any | all
     record_type: str
-    where: Fn | None  # on (item, None, ctx): the condition reads the item alone
+    where: Callable[[tuple[Any, ...], Any], bool] | None  # (item, ctx): reads the item alone
     from_units: bool  # fed by the records credited to the unit, else by the award's entrants
 
     def start(self) -> Any:
         return True if self.func == "all" else (False if self.func == "any" else 0)
 
     def step(self, value: Any, item: tuple[Any, ...], ctx: Any) -> Any:
-        hit = True if self.where is None else self.where((item, None, ctx)) is True
+        hit = True if self.where is None else self.where(item, ctx)
         if self.func == "count":
             return value + 1 if hit else value
         if self.func == "any":
@@ -125,7 +126,7 @@ def _running_plan(program: ir.Program) -> Plan:
     unit_tallies: tuple[Tally, ...] = ()
     if program.per_unit is not None:
         block = program.per_unit
-        rewriter = _Rewriter(block.scope, entrant_fed=frozenset())
+        rewriter = _Rewriter(block.scope, program.name, entrant_fed=frozenset())
         lists = rewriter.lists
         if any(index in lists for _, index in block.shows):
             raise _NotRunning("a column shows a record list")
@@ -143,7 +144,7 @@ def _running_plan(program: ir.Program) -> Plan:
     for award in program.awards:
         # An award over units also reads the unit's records of other types.
         fed = frozenset((award.record,)) if award.entrants_are_targets else frozenset(award.scope.types)
-        rewriter = _Rewriter(award.scope, entrant_fed=fed)
+        rewriter = _Rewriter(award.scope, program.name, entrant_fed=fed)
         measure = rewriter.expr(award.measure, 0)
         among = rewriter.expr(award.among, 0) if award.among is not None else None
         awards.append(_compile_award(attrs.evolve(award, measure=measure, among=among)))
@@ -157,7 +158,8 @@ _EXPRS = tuple(ir.Expr.__args__)
 class _Rewriter:
     """Cohort expressions with their aggregates over record lists made running tallies."""
 
-    def __init__(self, scope: ir.Entrant, *, entrant_fed: frozenset[str]) -> None:
+    def __init__(self, scope: ir.Entrant, ruleset: str, *, entrant_fed: frozenset[str]) -> None:
+        self.ruleset = ruleset
         # The entrant scope: (name, points, yuan, one list per record type, lets...).
         self.lists = {3 + i: t for i, t in enumerate(scope.types)}
         self.entrant_fed = entrant_fed  # record types whose lists are the award entrant's own
@@ -213,9 +215,19 @@ class _Rewriter:
             key = object()
         if key not in self.slots:
             self.slots[key] = len(self.tallies)
-            where = compile_expr(node.where) if node.where is not None else None
+            where = _condition(node.where, node.items.type, self.ruleset) if node.where is not None else None
             self.tallies.append(Tally(node.func, record_type, where, record_type not in self.entrant_fed))
         return ir.Tallied(self.slots[key], node.type)
+
+
+def _condition(cond: ir.Expr, items: Any, ruleset: str) -> Callable[[tuple[Any, ...], Any], bool]:
+    """A tally's condition on one item: generated Python, or the closures."""
+    item = items.item if isinstance(items, ListT) else None
+    generated = generate_condition(cond, item, ruleset)
+    if generated is not None:
+        return generated
+    closure = compile_expr(cond)
+    return lambda values, ctx: closure((values, None, ctx)) is True
 
 
 def _reaches_out(node: Any, level: int) -> bool:
