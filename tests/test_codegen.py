@@ -45,6 +45,9 @@ def test_every_score_block_of_the_bundled_rulesets_is_generated(name: str) -> No
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_every_group_of_the_bundled_rulesets_has_a_generated_matcher(name: str) -> None:
     ruleset = load_ruleset(name)
+    for score in ruleset._compiled.scores.values():
+        assert all(run.matcher is None for step, run in score.steps if isinstance(step, ir.Group))  # not yet
+        score.prepare_trace()
     groups = [
         run for score in ruleset._compiled.scores.values() for step, run in score.steps if isinstance(step, ir.Group)
     ]
@@ -182,6 +185,7 @@ def test_no_ruleset_text_reaches_the_generated_source() -> None:
     ruleset = compile_ruleset(_hostile_ruleset())
     fast = ruleset._compiled.scores["r"].fast
     assert fast is not None
+    ruleset._compiled.scores["r"].prepare_trace()
     matchers = [run.matcher for step, run in ruleset._compiled.scores["r"].steps if isinstance(step, ir.Group)]
     assert matchers and all(m is not None for m in matchers)
     sources = [fast.__govinfo_source__, ruleset.scorer("r", as_of="2024-12-31").__govinfo_source__]

@@ -495,16 +495,17 @@ class CompiledScore:
     (:mod:`.codegen`) when there is one; with a trace, or for a construct the generator
     leaves alone, through the closures.  Both give the same numbers (tested)."""
 
-    def __init__(self, score: ir.Score, fast: Any = None, matchers: dict[str, Fn | None] | None = None) -> None:
+    def __init__(
+        self, score: ir.Score, fast: Any = None, matchers: Callable[[], dict[str, Fn | None]] | None = None
+    ) -> None:
         self.score = score
         self.fast = fast
-        matchers = matchers or {}
+        # Generated on the first traced record: most runs never ask for a trace.
+        self.pending_matchers = matchers
         self.targets = compile_expr(score.targets)
         self.lets = tuple(compile_expr(let) for let in score.lets)
         self.steps = tuple(
-            (step, compile_expr(step.cond))
-            if isinstance(step, ir.Gate)
-            else (step, _CompiledGroup(step, matchers.get(step.name)))
+            (step, compile_expr(step.cond)) if isinstance(step, ir.Gate) else (step, _CompiledGroup(step))
             for step in score.steps
         )
         self.messages = CompiledMessages(score.warns, score.reminds)
@@ -520,6 +521,7 @@ class CompiledScore:
     def run(self, values: tuple[Any, ...], ctx: Any, *, trace: bool) -> Outcome:
         if not trace and self.fast is not None:
             return self._run_fast(values, ctx)
+        self.prepare_trace()
         ext = extend(values, self.lets, ctx) if self.lets else values
         env: Env = (ext, ctx)
         # With a generated function, it decides the gates, targets and flagged messages;
@@ -574,6 +576,16 @@ class CompiledScore:
             warnings,
             reminders,
         )
+
+    def prepare_trace(self) -> None:
+        """Generate the traced path's matchers, once (the first traced record does)."""
+        if self.pending_matchers is None:
+            return
+        matchers = self.pending_matchers()
+        self.pending_matchers = None
+        for step, run in self.steps:
+            if isinstance(step, ir.Group) and isinstance(run, _CompiledGroup):
+                run.matcher = matchers.get(step.name)
 
     def _run_fast(self, values: tuple[Any, ...], ctx: Any) -> Outcome:
         points, yuan, stopped, found, flagged = self.fast(values, ctx)

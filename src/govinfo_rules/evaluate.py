@@ -8,6 +8,7 @@ Entry point: :func:`evaluate`.  Per-record work is done by the compiled score bl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -58,7 +59,7 @@ class CompiledProgram:
             s.record: CompiledScore(
                 s,
                 generate_score(s, self.schemas[s.record], program.name) if fast else None,
-                _matchers(s, self.schemas[s.record], program.name) if fast else None,
+                functools.partial(_matchers, s, self.schemas[s.record], program.name) if fast else None,
             )
             for s in program.scores
         }
