@@ -48,14 +48,6 @@ class Tally:
     def start(self) -> Any:
         return True if self.func == "all" else (False if self.func == "any" else 0)
 
-    def step(self, value: Any, item: tuple[Any, ...], ctx: Any) -> Any:
-        hit = True if self.where is None else self.where(item, ctx)
-        if self.func == "count":
-            return value + 1 if hit else value
-        if self.func == "any":
-            return value or hit
-        return value and hit
-
 
 @attrs.frozen
 class UnitBlock:
@@ -315,12 +307,6 @@ class _Book:
         self.starts = tuple(t.start() for t in tallies)
         self.rows: dict[str, list[Any]] = {}
 
-    def row(self, key: str) -> list[Any]:
-        row = self.rows.get(key)
-        if row is None:
-            row = self.rows[key] = list(self.starts)
-        return row
-
     def read(self, key: str) -> tuple[Any, ...]:
         row = self.rows.get(key)
         return self.starts if row is None else tuple(row)
@@ -354,9 +340,21 @@ class RunningTallies:
 
     def _feed(self, feeds: Iterable[Feed], key: str, item: tuple[Any, ...]) -> None:
         ctx = self.ctx
+        # Tally.step, inlined: this runs for every record and every tally.
         for book, slot, tally in feeds:
-            row = book.row(key)
-            row[slot] = tally.step(row[slot], item, ctx)
+            row = book.rows.get(key)
+            if row is None:
+                row = book.rows[key] = list(book.starts)
+            where = tally.where
+            hit = where is None or where(item, ctx)
+            if tally.func == "count":
+                if hit:
+                    row[slot] += 1
+            elif tally.func == "any":
+                if hit:
+                    row[slot] = True
+            elif not hit:
+                row[slot] = False
 
     def has_records(self, key: str, types: Sequence[str]) -> bool:
         counts = self.counts.get(key, {})
