@@ -28,6 +28,7 @@ from .errors import InputError, RecordError, RecordProblem
 from .evaluate import Evaluation
 from .inputs import Input, RawRecord, json_problem, loads
 from .periods import Period
+from .progress import Progress
 from .render import render_csv_units, render_table
 from .report import RecordResult, Rejected, Report, Warning, natural_key, record_text, write_json
 from .ruleset import Ruleset
@@ -176,14 +177,16 @@ def score_stream(
     fmt: str,
     skip_invalid: bool,
     write: Callable[[Callable[[IO[str]], None]], None],
+    progress: Progress | None = None,
 ) -> Streamed:
     """Read, validate and score a JSON Lines file record by record, then write the
     report through ``write`` (which gives the output stream: standard output, or a
     temporary file renamed into place).  Invalid records raise :class:`RecordError`
-    listing all of them, unless ``skip_invalid``; nothing is written then."""
+    listing all of them, unless ``skip_invalid``; nothing is written then.  ``progress``
+    is told of every record read (see :mod:`.progress`)."""
     for exact in (False, True):
         try:
-            return _score_stream(ruleset, path, as_of, period, fmt, skip_invalid, write, exact=exact)
+            return _score_stream(ruleset, path, as_of, period, fmt, skip_invalid, write, progress, exact=exact)
         except _Collision:
             continue  # scored again keeping every id: exact whatever the fingerprints say
     raise AssertionError("the exact pass raises no collision")  # pragma: no cover
@@ -197,6 +200,7 @@ def _score_stream(
     fmt: str,
     skip_invalid: bool,
     write: Callable[[Callable[[IO[str]], None]], None],
+    progress: Progress | None,
     *,
     exact: bool,
 ) -> Streamed:
@@ -222,31 +226,37 @@ def _score_stream(
             trace=fmt == "json",
             on_result=spool.add if fmt == "json" else _ignore,
         )
-        for item in iter_jsonl(path):
-            read += 1
-            if isinstance(item, RecordProblem):
-                problems.append(item)
-                continue
-            checked = validator.validate([item])
-            record_problems = list(checked.problems)
-            record_id = validator._record_id(item.data) if isinstance(item.data, dict) else None
-            if record_id is not None:
-                if exact:
-                    if record_id in seen:
-                        message = f"duplicate id '{record_id}' (first on line {seen[record_id]})"
-                        record_problems.insert(0, item.problem(record_id, ("id",), message))
-                    else:
-                        seen[record_id] = item.line
-                elif fingerprints.add(record_id):
-                    repeated.append((record_id, item))
+        try:
+            for item in iter_jsonl(path):
+                read += 1
+                if progress is not None:
+                    progress.update(read, item.input.text if isinstance(item, RawRecord) else None)
+                if isinstance(item, RecordProblem):
+                    problems.append(item)
+                    continue
+                checked = validator.validate([item])
+                record_problems = list(checked.problems)
+                record_id = validator._record_id(item.data) if isinstance(item.data, dict) else None
+                if record_id is not None:
+                    if exact:
+                        if record_id in seen:
+                            message = f"duplicate id '{record_id}' (first on line {seen[record_id]})"
+                            record_problems.insert(0, item.problem(record_id, ("id",), message))
+                        else:
+                            seen[record_id] = item.line
+                    elif fingerprints.add(record_id):
+                        repeated.append((record_id, item))
+                        problems.extend(record_problems)
+                        continue
+                validation_warnings.extend(checked.warnings)
+                if record_problems:
                     problems.extend(record_problems)
                     continue
-            validation_warnings.extend(checked.warnings)
-            if record_problems:
-                problems.extend(record_problems)
-                continue
-            for record in checked.records:
-                evaluation.add(record)
+                for record in checked.records:
+                    evaluation.add(record)
+        finally:
+            if progress is not None:
+                progress.done()  # erased before any message or output
         if repeated:
             problems = _with_duplicates(problems, repeated, validator, path)
         if problems and not skip_invalid:
