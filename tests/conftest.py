@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "rulesets" / "examples"
@@ -21,3 +23,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# Hypothesis profiles.  "fast", the default, is what every run of the suite (and CI)
+# uses: tests that set no max_examples draw 100 examples each, and the fuzz tests
+# (tests/test_fuzz_*.py) a share of that, about a minute together.  "long" is a local
+# fuzzing session, GOVINFO_FUZZ=long or --hypothesis-profile=long (docs/limits.md has
+# the command and its last figures): 200 times the examples, no time limit per example.
+settings.register_profile("fast", print_blob=True)
+settings.register_profile(
+    "long", max_examples=20_000, deadline=None, print_blob=True, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile("long" if os.environ.get("GOVINFO_FUZZ") == "long" else "fast")

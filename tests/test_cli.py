@@ -122,7 +122,7 @@ def test_skip_invalid_scores_the_rest(tmp_path: Path, capsys: pytest.CaptureFixt
             "line": 6,
         }
     ]
-    assert "5 record(s) scored, 1 rejected" in err
+    assert err == "govinfo-rules: 6 record(s) read: 5 scored, 1 rejected (see 'rejected')\n"
 
 
 def test_output_file_is_written_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -225,7 +225,7 @@ def test_skip_invalid_counts_records_not_problems(tmp_path: Path, capsys: pytest
     assert "1 record(s) scored, 2 rejected" in out
     assert "Rejected (2 record(s))" in out
     assert "line 3: record ?: (line): not valid JSON" in out
-    assert "1 record(s) scored, 2 rejected (see 'rejected')" in err
+    assert err == "govinfo-rules: 3 record(s) read: 1 scored, 2 rejected (see 'Rejected')\n"
 
 
 def test_award_measures_are_strings(capsys: pytest.CaptureFixture[str]) -> None:

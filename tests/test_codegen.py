@@ -153,6 +153,7 @@ HOSTILE = [
     "e\\nf",
     "\u202egnp",
     "}); exec('1')",
+    "g\nh",
 ]
 
 # What may appear in generated source: our own names, keywords and a few builtins.

@@ -22,7 +22,7 @@ from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
 from govinfo_rules import parse, parser_tables
-from govinfo_rules.errors import RulesetSyntaxError
+from govinfo_rules.errors import RulesetError, RulesetSyntaxError
 from govinfo_rules.parse import parse_tree
 from govinfo_rules.parser_tables import REGENERATE, dump_tables, load_parser, read_tables, stale_reason, tables_path
 from govinfo_rules.resources import grammar_path
@@ -236,7 +236,7 @@ def _shape(node: lark.Tree[lark.Token] | lark.Token) -> Any:
 def _outcome(text: str) -> Any:
     try:
         return _shape(parse_tree(SourceText("t.gvr", text)))
-    except RulesetSyntaxError as err:
+    except (RulesetSyntaxError, RulesetError) as err:  # a limit (nesting) is a RulesetError
         return str(err)
 
 

@@ -102,3 +102,27 @@ def test_done_without_a_line_writes_nothing(records: int) -> None:
         progress.update(n)
     progress.done()
     assert out.getvalue() == ""
+
+
+def test_the_score_command_draws_on_a_terminal_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govinfo_rules import cli, progress
+
+    made: list[Progress] = []
+    original = Progress.for_terminal.__func__  # type: ignore[attr-defined]
+
+    def small(cls: type[Progress], out: Any, path: Any) -> Progress | None:
+        found = original(cls, out, path)
+        if found is not None:  # the same line, drawn from the 5th record on
+            found.after, found.every = 5, 5
+            made.append(found)
+        return found
+
+    monkeypatch.setattr(progress.Progress, "for_terminal", classmethod(small))
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    ledger = Path(__file__).resolve().parent.parent / "rulesets" / "examples" / "wenzhou-2024.jsonl"
+    assert cli.main(["score", "wenzhou", str(ledger), "--as-of", "2024-12-31"]) == 0
+    assert made and "records read" in screen.getvalue() and made[0].shown == 0
+    assert "records read" not in capsys.readouterr().out

@@ -120,7 +120,7 @@ def test_skip_invalid_scores_the_rest_and_lists_the_rejected(
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [r["id"] for r in data["records"]] == ["W-1"]
     assert [(r["record"], r["line"]) for r in data["rejected"]] == [("W-2", 2), (None, 3), ("W-1", 4), ("W-5", 5)]
-    assert "1 record(s) scored, 4 rejected" in capsys.readouterr().err
+    assert capsys.readouterr().err == "govinfo-rules: 5 record(s) read: 1 scored, 4 rejected (see 'rejected')\n"
 
 
 def test_a_line_that_is_not_utf8_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

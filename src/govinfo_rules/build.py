@@ -16,6 +16,7 @@ from lark import Token, Tree
 
 from . import nodes as n
 from .errors import Diagnostic, RulesetError
+from .limits import number_problem
 from .source import SourceText, Span
 
 _Node = Tree[Token]
@@ -39,7 +40,10 @@ def unescape(body: str) -> str:
             out.append(_ESCAPES[code])
             i += 2
         elif code == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2 : i + 6]):
-            out.append(chr(int(body[i + 2 : i + 6], 16)))
+            point = int(body[i + 2 : i + 6], 16)
+            if 0xD800 <= point <= 0xDFFF:  # no UTF-8 text can hold one: every output would fail
+                raise ValueError(f"'\\u{body[i + 2 : i + 6]}' is half of a surrogate pair; write the character itself")
+            out.append(chr(point))
             i += 6
         else:
             raise ValueError(f"unknown escape '\\{code}' in a string; write \\\\ for a backslash")
@@ -106,9 +110,18 @@ class _Builder:
         return tuple(t.value for t in node.children if isinstance(t, Token))
 
     def number(self, node: _Node) -> Decimal:
-        sign = "-" if any(isinstance(t, Token) and t.value == "-" for t in node.children) else ""
-        digits = [t for t in node.children if isinstance(t, Token) and t.type == "NUMBER"][0]
-        return Decimal(sign + digits.value)
+        negative = any(isinstance(t, Token) and t.value == "-" for t in node.children)
+        value = self.decimal([t for t in node.children if isinstance(t, Token) and t.type == "NUMBER"][0])
+        return value.copy_negate() if negative else value
+
+    def decimal(self, token: Token) -> Decimal:
+        """A NUMBER token's value; one beyond the limits of a number is an error."""
+        value = Decimal(token.value)
+        problem = number_problem(value)
+        if problem is not None:
+            self.errors.append(Diagnostic(f"number {problem}", self.span(token)))
+            return Decimal(0)
+        return value
 
     # --- declarations -----------------------------------------------------------
 
@@ -197,7 +210,7 @@ class _Builder:
         tiers = []
         for tier in self.trees(node, "tier"):
             numbers = [t for t in tier.children if isinstance(t, Token) and t.type == "NUMBER"]
-            percent = Decimal(numbers[0].value) if numbers else None
+            percent = self.decimal(numbers[0]) if numbers else None
             tiers.append((self.label(tier.children[0]), percent))
         exempt = self.one(node, "exempt")
         ties = [t for t in node.children if isinstance(t, Token) and t.type == "NAME"][-1]
@@ -500,7 +513,7 @@ class _Builder:
             of_type=of_type.children[0].value if of_type is not None else None,  # type: ignore[union-attr]
             measure=self.expr(measure),
             among=self.expr(among.children[0]) if among is not None else None,
-            prizes=tuple(Decimal(p.children[1].value) for p in prizes.children),  # type: ignore[union-attr]
+            prizes=tuple(self.decimal(p.children[1]) for p in prizes.children),  # type: ignore[arg-type, union-attr]
             ties=ties.value,
             clause=self.clause(node),
             notes=self.notes(node),
@@ -515,8 +528,7 @@ class _Builder:
         kind = node.data
         kids: list[Any] = node.children
         if kind == "number":
-            text = kids[0].value
-            return n.Number(Decimal(text), "." not in text, span=span)
+            return n.Number(self.decimal(kids[0]), "." not in kids[0].value, span=span)
         if kind == "string":
             return n.String(self.string(kids[0]), span=span)
         if kind == "name":

@@ -17,11 +17,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from . import ir
 from . import nodes as n
 from .bounds import group_range, total_range
 from .errors import Diagnostic, RulesetError
 from .inputs import csv_cell_column
+from .limits import MAX_FACTORS, MAX_RECORD_FIELDS, MAX_VALUE_DEPTH, date_problem, number_problem
 from .source import SourceText, Span
 from .types import (
     BOOL,
@@ -110,6 +113,10 @@ class _Checker:
         self.structs: dict[str, StructT] = {}
         self.params: dict[str, ir.Param] = {}
         self.struct_requires: dict[str, tuple[n.Require, ...]] = {}
+        # Depth and size of each struct's values (by id), for the limits on records.
+        self.depths: dict[int, int] = {}
+        self.sizes: dict[int, int] = {}
+        self.too_deep = self.too_large = False
 
     def error(self, message: str, span: Span | None) -> None:
         self.errors.append(Diagnostic(message, span))
@@ -174,7 +181,46 @@ class _Checker:
                     field.span,
                 )
             )
-        return StructT(name, tuple(specs))
+        struct = StructT(name, tuple(specs))
+        self.measure(struct)
+        return struct
+
+    def measure(self, struct: StructT) -> None:
+        """Note how deep and how large a struct's values are; report the first struct
+        past a limit (a struct that uses it is past it too, and says nothing new)."""
+        deepest = max(struct.fields, key=lambda f: self.type_depth(f.type), default=None)
+        depth = 1 + (self.type_depth(deepest.type) if deepest is not None else 0)
+        size = sum(1 + self.type_size(f.type) for f in struct.fields)
+        self.depths[id(struct)], self.sizes[id(struct)] = depth, size
+        span = deepest.span if deepest is not None else None
+        if depth > MAX_VALUE_DEPTH and not self.too_deep:
+            self.too_deep = True
+            self.error(
+                f"'{struct.name}' nests lists and structs {depth} levels deep, over the limit of "
+                f"{MAX_VALUE_DEPTH}: flatten its values into fewer levels",
+                span,
+            )
+        if size > MAX_RECORD_FIELDS and not self.too_large:
+            self.too_large = True
+            self.error(
+                f"'{struct.name}' has {size:,} fields counting those of its structs (each time one is used), "
+                f"over the limit of {MAX_RECORD_FIELDS:,}: split it into several record types",
+                struct.fields[-1].span if struct.fields else None,
+            )
+
+    def type_depth(self, ftype: Type) -> int:
+        if isinstance(ftype, ListT):
+            return 1 + self.type_depth(ftype.item)
+        if isinstance(ftype, StructT):
+            return self.depths.get(id(ftype), 1)
+        return 0
+
+    def type_size(self, ftype: Type) -> int:
+        if isinstance(ftype, ListT):
+            return self.type_size(ftype.item)
+        if isinstance(ftype, StructT):
+            return self.sizes.get(id(ftype), len(ftype.fields))
+        return 0
 
     def literal_value(self, lit: n.Number | n.String | n.Boolean, target: Type) -> Any:
         if isinstance(lit, n.Number):
@@ -196,9 +242,15 @@ class _Checker:
                 return target.values[0]
             if target == DATE:
                 try:
-                    return dt.date.fromisoformat(lit.value)
+                    day = dt.date.fromisoformat(lit.value)
                 except ValueError:
                     pass
+                else:
+                    problem = date_problem(day)
+                    if problem is None:
+                        return day
+                    self.error(f"date {problem}", lit.span)
+                    return None
         self.error(f"this value does not fit type {target}", lit.span)
         return None
 
@@ -206,6 +258,7 @@ class _Checker:
 
     def run(self) -> ir.Program:
         rs = self.ruleset
+        self.errors.extend(factor_problems(rs))
         for decl in rs.enums:
             if decl.name in self.enums or decl.name in SCALARS:
                 self.error(f"type '{decl.name}' is declared twice", decl.span)
@@ -323,14 +376,15 @@ class _Checker:
         return tuple(out)
 
     def override_value(self, name: str, raw: Any, ptype: Type, span: Span | None) -> Any:
+        problem = None
         try:
-            if ptype == INTEGER and not isinstance(raw, bool):
-                if isinstance(raw, str | int | Decimal) and Decimal(str(raw)) == int(Decimal(str(raw))):
-                    return int(Decimal(str(raw)))
-            elif ptype == DECIMAL and isinstance(raw, str | int | Decimal) and not isinstance(raw, bool):
-                value = Decimal(str(raw))
-                if value.is_finite():
+            if is_numeric(ptype) and isinstance(raw, str | int | Decimal) and not isinstance(raw, bool):
+                value = Decimal(raw.strip() if isinstance(raw, str) else raw)
+                problem = number_problem(value)
+                if problem is None and ptype == DECIMAL:
                     return value
+                if problem is None and value == value.to_integral_value():
+                    return int(value)
             elif ptype == BOOL and isinstance(raw, bool):
                 return raw
             elif ptype == BOOL and isinstance(raw, str) and raw.strip().lower() in _BOOL_WORDS:
@@ -340,10 +394,16 @@ class _Checker:
             elif isinstance(ptype, EnumT) and isinstance(raw, str) and ptype.canonical(raw):
                 return ptype.canonical(raw)
             elif ptype == DATE and isinstance(raw, str | dt.date):
-                return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw)
+                day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw)
+                problem = date_problem(day)
+                if problem is None:
+                    return day
         except (InvalidOperation, ValueError):
             pass
-        self.error(f"override of parameter '{name}': {raw!r} is not a valid {ptype}", span)
+        if problem is not None:
+            self.error(f"override of parameter '{name}': {problem}", span)
+        else:
+            self.error(f"override of parameter '{name}': {_shown(raw)} is not a valid {ptype}", span)
         return None
 
     def check_record(self, decl: n.RecordDecl) -> ir.Schema:
@@ -760,6 +820,7 @@ class _Checker:
             inner = self.expr(expr.expr, scope)
             if not is_numeric(inner.type):
                 self.error(f"'-' needs a number, not {inner.type}", expr.span)
+                return ir.Const(None, NULL)
             if isinstance(inner, ir.Const) and inner.value is not None:
                 return ir.Const(-inner.value, inner.type)
             return ir.Neg(inner, inner.type)
@@ -982,21 +1043,26 @@ class _Checker:
         path = (self.base_dir or Path.cwd()) / decl.path
         try:
             text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
+        except (OSError, ValueError) as err:  # not UTF-8, or a NUL in the file name
             reason = getattr(err, "strerror", None) or str(err)
             self.error(f"table '{decl.name}': cannot read {decl.path}: {reason}", decl.span)
             return
         source = SourceText(decl.path, text)
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = [normalize_text(h) for h in next(reader, [])]
+        read, failure = _csv_rows(text)
+        if failure is not None:
+            line = min(failure[0], text.count("\n") + 1)
+            self.error(
+                f"table '{decl.name}': {decl.path} is not valid CSV: {failure[1]}", Span(source, line, 1, line, 2)
+            )
+            return
+        header = [normalize_text(h) for h in read[0][1]] if read else []
         missing = [f.name for f in struct.fields if f.name not in header]
         if missing:
             self.error(f"{decl.path}: the header lacks column(s) {', '.join(missing)} of table {decl.name}", decl.span)
             return
         rows: dict[Any, Any] = {}
         shown: dict[Any, str] = {}
-        for cells in reader:
-            line = reader.line_num
+        for line, cells in read[1:]:
             if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
                 continue
             values = []
@@ -1009,7 +1075,11 @@ class _Checker:
                     values.append(spec.default)
                     continue
                 value = _csv_cell(cell, spec.type)
-                if value is None:
+                problem = _value_problem(value)
+                if problem is not None:
+                    self.error(f"table {decl.name}: {spec.name}: {problem}", where)
+                    value = None
+                elif value is None:
                     self.error(f"table {decl.name}: {spec.name}: '{cell}' is not a valid {spec.type}", where)
                 elif spec.minimum is not None and value < spec.minimum:
                     self.error(f"table {decl.name}: {spec.name}: {value} is below the minimum {spec.minimum}", where)
@@ -1046,6 +1116,77 @@ class _Checker:
                     )
                     return
                 fixed[key] = value
+
+
+# --- the limit on products ----------------------------------------------------------
+
+
+def factor_problems(ruleset: n.Ruleset) -> list[Diagnostic]:
+    """Computations that multiply or divide more than MAX_FACTORS values together,
+    following each block's `let`s: one diagnostic per expression, at its first
+    operation past the limit."""
+    found: list[Diagnostic] = []
+    _factor_walk(ruleset, {}, found)
+    return found
+
+
+def _factor_walk(node: Any, lets: dict[str, int], found: list[Diagnostic]) -> None:
+    if isinstance(node, n.Score | n.PerUnit):
+        lets = dict(lets)
+        for let in node.lets:  # each let sees the ones before it, as in `check_lets`
+            lets[let.name] = _expression_factors(let.expr, lets, found)
+    if isinstance(node, tuple):
+        for item in node:
+            _factor_walk(item, lets, found)
+    elif isinstance(node, n.Let):
+        return  # measured with its block above
+    elif isinstance(node, n.Expr):
+        _expression_factors(node, lets, found)
+    elif type(node).__module__ == n.__name__:  # an AST node: its parts, not its span's text
+        for field in attrs.fields(type(node)):
+            if field.name != "span":
+                _factor_walk(getattr(node, field.name), lets, found)
+
+
+def _expression_factors(expr: n.Expr, lets: dict[str, int], found: list[Diagnostic]) -> int:
+    past: list[Diagnostic] = []
+    factors = _factors(expr, lets, past)
+    found.extend(past[:1])
+    return factors
+
+
+def _factors(expr: n.Expr, lets: dict[str, int], past: list[Diagnostic]) -> int:
+    """How many values ``expr`` multiplies together; a number or a name is one."""
+    if isinstance(expr, n.BinOp):
+        left, right = _factors(expr.left, lets, past), _factors(expr.right, lets, past)
+        factors = left + right if expr.op in "*/" else max(left, right)
+        if factors > MAX_FACTORS and not past:
+            message = (
+                f"this computation multiplies {factors} values together (following lets), over the limit of "
+                f"{MAX_FACTORS}: no policy needs that many, check the formula"
+            )
+            past.append(Diagnostic(message, expr.span))
+        return factors
+    if isinstance(expr, n.Name):
+        return lets.get(expr.ident, 1)
+    if isinstance(expr, n.Neg | n.Days):
+        return _factors(expr.expr, lets, past)
+    if isinstance(expr, n.If):
+        _factors(expr.cond, lets, past)
+        return max(_factors(expr.then, lets, past), _factors(expr.otherwise, lets, past))
+    if isinstance(expr, n.Call):
+        args = [_factors(arg, lets, past) for arg in expr.args]
+        if expr.where is not None:
+            _factors(expr.where, lets, past)
+        return max(args, default=1) if expr.func in ("min", "max") else 1
+    # Anything else is one value (a constant, a field, a table cell) or a truth value,
+    # whose operands are measured all the same.
+    for field in attrs.fields(type(expr)):
+        value = getattr(expr, field.name) if field.name != "span" else None
+        for part in value if isinstance(value, tuple) else (value,):
+            if isinstance(part, n.Expr):
+                _factors(part, lets, past)
+    return 1
 
 
 def _conjuncts(expr: n.Expr) -> list[n.Expr]:
@@ -1108,6 +1249,34 @@ def _csv_cell(cell: str, ftype: Type) -> Any:
     except (ValueError, InvalidOperation):
         return None
     return None
+
+
+def _csv_rows(text: str) -> tuple[list[tuple[int, list[str]]], tuple[int, str] | None]:
+    """The rows of a CSV text, each with the line it ends on, and where and why reading
+    stopped if it is not valid CSV (a NUL character, an unclosed quote)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as err:
+        return rows, (max(reader.line_num, 1), str(err))
+    return rows, None
+
+
+def _value_problem(value: Any) -> str | None:
+    """Why a typed table cell is beyond the limits of numbers and dates, if it is."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return number_problem(value)
+    if isinstance(value, dt.date):
+        return date_problem(value)
+    return None
+
+
+def _shown(raw: Any) -> str:
+    """An override's value for a message, shortened: it may be anything a caller passed."""
+    text = repr(raw) if not isinstance(raw, int) or raw.bit_length() < 1000 else "a very large integer"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _comparable(a: Type, b: Type) -> bool:

@@ -2,12 +2,19 @@
 
 Exit status: 0 success; 1 invalid ruleset or invalid input (every problem on stderr
 as ``FILE:LINE:COL: error: ...`` with the line and a caret); 2 wrong usage.
+
+Output, on standard output or in ``-o FILE``, is UTF-8 whatever the locale, and a file
+is replaced at once (:func:`_emit_to`).  ``score`` checks that every record read is
+scored, not counted, left out or rejected (:mod:`.accounting`) before it writes
+anything, and with ``--skip-invalid`` prints that account on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import difflib
+import io
 import json
 import os
 import sys
@@ -20,10 +27,12 @@ from typing import Any
 import attrs
 
 from . import __version__
-from .errors import GovinfoRulesError, InputError, RecordError, UsageError
+from .accounting import Accounting, problem_entries
+from .errors import GovinfoRulesError, InputError, RecordError, RecordProblem, UsageError
 from .explain import explain_record
+from .inputs import detect_format, read_records, read_text
 from .periods import Period, parse_date
-from .render import render_csv_units, render_table
+from .render import rejected_lines, render_csv_units, render_table
 from .report import Rejected, Report
 from .ruleset import Ruleset, load_ruleset
 from .validate import Validated
@@ -135,31 +144,100 @@ def _write(text: str, output: str | None) -> None:
     _emit_to(lambda handle: handle.write(text), output)
 
 
+class OutputError(GovinfoRulesError):
+    """An output file that cannot be written (exit status 1)."""
+
+
+def _check_output(output: str | None) -> None:
+    """Fail before the work, not after it, when ``-o FILE`` cannot be written there."""
+    if output is None:
+        return
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise OutputError(f"{output}: error: cannot write: no such directory '{target.parent}'")
+    if target.is_dir():
+        raise OutputError(f"{output}: error: cannot write: it is a directory")
+
+
 def _emit_to(emit: Any, output: str | None) -> None:
     """Call ``emit`` with standard output or, for ``-o FILE``, a temporary file beside
-    the target renamed into place once complete, so a reader never sees half a file."""
+    the target renamed into place once complete, so a reader never sees half a file:
+    the target holds its previous content until the new one is whole and on disk, and
+    a failure removes the temporary file.  The file gets the mode a new file gets (or
+    keeps the mode of the file it replaces), not the temporary file's private one."""
     if output is None:
         emit(sys.stdout)
         return
     target = Path(output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as err:
+        raise OutputError(f"{output}: error: cannot write: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             emit(handle)
+            handle.flush()
+            os.fsync(handle.fileno())  # the rename must not reach the disk before the data
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OutputError(f"{output}: error: cannot write: {err.strerror or err}") from None
         raise
 
 
-def _read(ruleset: Ruleset, args: argparse.Namespace, skip_invalid: bool) -> tuple[Validated, tuple[Rejected, ...]]:
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _read(ruleset: Ruleset, args: argparse.Namespace) -> Validated:
     validated = ruleset.read(args.input)
-    rejected: tuple[Rejected, ...] = ()
     if validated.problems:
+        raise RecordError(validated.problems)
+    return validated
+
+
+class _InvalidRecords(RecordError):
+    """A :class:`RecordError` that knows which record each problem belongs to, so that
+    two problems on two lines of one record in a JSON array count as one record."""
+
+    def __init__(self, problems: Sequence[RecordProblem], records: int) -> None:
+        super().__init__(problems)
+        self.records = records
+
+    @property
+    def invalid_count(self) -> int:
+        return self.records
+
+
+def _read_counted(ruleset: Ruleset, name: str, skip_invalid: bool) -> tuple[Validated, tuple[Rejected, ...], int]:
+    """:meth:`Ruleset.read`, step by step, to count the records read apart from their
+    validation: the records, the rejected ones (each problem with its record) and
+    how many records were read."""
+    text = read_text(Path(name))
+    read = read_records(text, name)
+    validated = ruleset.validate_raw(read.records)
+    problems = sorted(read.problems + validated.problems, key=lambda p: p.line)
+    rejected: tuple[Rejected, ...] = ()
+    if problems:
+        # A JSON text that does not parse, or a CSV header that does not, holds no record
+        # that could be counted: skipping it would account for nothing.
+        whole = detect_format(name, text) == "json" or any(p.field == "(header)" for p in read.problems)
+        if whole and read.problems:
+            raise RecordError(problems)
+        entries = problem_entries(text, read.records, read.problems, problems)
         if not skip_invalid:
-            raise RecordError(validated.problems)
-        rejected = tuple(Rejected(p.record_id, p.field, p.message, p.line) for p in validated.problems)
-    return validated, rejected
+            raise _InvalidRecords(problems, len(set(entries)))
+        rejected = tuple(
+            Rejected(p.record_id, p.field, p.message, p.line, entry=e) for p, e in zip(problems, entries, strict=True)
+        )
+    return validated, rejected, len(read.records) + len(read.problems)
 
 
 def _period(text: str | None) -> Period | None:
@@ -172,15 +250,17 @@ def _score(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
     as_of = parse_date(args.as_of) if args.as_of else None
     period = _period(args.period)
+    _check_output(args.output)
     if Path(args.input).suffix.lower() in (".jsonl", ".ndjson"):
         return _score_stream(ruleset, args, as_of, period)
-    validated, rejected = _read(ruleset, args, args.skip_invalid)
+    validated, rejected, read = _read_counted(ruleset, args.input, args.skip_invalid)
     # Only the JSON output shows traces: the table and CSV take the fast path.
     report = ruleset.evaluate_validated(
         validated.records, as_of=as_of, period=period, warnings=validated.warnings, trace=args.format == "json"
     )
     if rejected:
         report = attrs.evolve(report, rejected=rejected)
+    accounting = Accounting.of(read, report).check()  # before anything is written
     if args.format == "json":
         text = report.to_json_text()
     elif args.format == "csv":
@@ -188,16 +268,26 @@ def _score(args: argparse.Namespace) -> int:
     else:
         text = render_table(report)
     _write(text, args.output)
-    if rejected:
-        sys.stderr.write(
-            f"govinfo-rules: {len(validated.records)} record(s) scored, "
-            f"{report.rejected_count} rejected (see 'rejected')\n"
-        )
+    if args.skip_invalid:
+        _account(accounting, report, args.format)
     return 0
 
 
+def _account(accounting: Accounting, report: Report, fmt: str) -> None:
+    """With --skip-invalid, exit status 0 no longer says that every record was valid:
+    this line says what became of each one (and CSV, which has no room for them, has
+    the rejected records listed here)."""
+    listed = {"json": "see 'rejected'", "table": "see 'Rejected'"}.get(fmt, "listed above")
+    if fmt not in ("json", "table"):
+        for line in rejected_lines(report):
+            sys.stderr.write(f"govinfo-rules: rejected: {line}\n")
+    sys.stderr.write(accounting.line(listed) + "\n")
+
+
 def _score_stream(ruleset: Ruleset, args: argparse.Namespace, as_of: Any, period: Period | None) -> int:
-    """JSON Lines: read, validate and score line by line (see :mod:`.stream`)."""
+    """JSON Lines: read, validate and score line by line (see :mod:`.stream`), with a
+    progress line on a terminal for a long ledger (see :mod:`.progress`)."""
+    from .progress import Progress
     from .stream import score_stream
 
     def write(emit: Any) -> None:
@@ -211,19 +301,17 @@ def _score_stream(ruleset: Ruleset, args: argparse.Namespace, as_of: Any, period
         fmt=args.format,
         skip_invalid=args.skip_invalid,
         write=write,
+        progress=Progress.for_terminal(sys.stderr, args.input),
     )
-    if streamed.rejected:
-        scored = streamed.records - streamed.rejected
-        sys.stderr.write(
-            f"govinfo-rules: {scored} record(s) scored, {streamed.report.rejected_count} rejected (see 'rejected')\n"
-        )
+    if args.skip_invalid:
+        _account(Accounting.of(streamed.records, streamed.report), streamed.report, args.format)
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
     as_of = parse_date(args.as_of) if args.as_of else None
-    validated, _ = _read(ruleset, args, False)
+    validated = _read(ruleset, args)
     wanted = args.id.strip()
     record = next((r for r in validated.records if r.id == wanted), None)
     if record is None:
@@ -296,6 +384,7 @@ def _diff(args: argparse.Namespace) -> int:
     from .errors import RulesetError, RulesetSyntaxError
     from .whatif import compare, render_json, render_text
 
+    _check_output(args.output)
     sides: list[tuple[str, Ruleset, Validated]] = []
     for side, name, pairs, option in (
         ("OLD", args.old, args.set_old, "--set-old"),
@@ -406,7 +495,16 @@ def _fmt(args: argparse.Namespace) -> int:
     return 1 if failed or (args.check and changed) else 0
 
 
+def _utf8_stdout() -> None:
+    """Write UTF-8 whatever the locale: the same bytes everywhere, and no crash on a
+    Chinese unit name under an ASCII locale (``-o FILE`` is UTF-8 too)."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
+        out.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdout()
     parser = _parser()
     args = parser.parse_args(argv)
     try:

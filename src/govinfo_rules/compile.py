@@ -73,17 +73,21 @@ def _cmp(op: str, left: Fn, right: Fn, by_name: bool) -> Fn:
 
 def arithmetic(op: str, date_left: bool, date_right: bool) -> Callable[[Any, Any], Any]:
     """``a OP b`` as the language defines it: unknown if either is; date − date in days,
-    date ± integer days; a division by zero is an :class:`EvaluationError`.  Shared
-    with the generated fast path (:mod:`.codegen`)."""
+    date ± integer days; a division by zero, or a date outside the calendar, is an
+    :class:`EvaluationError`.  Shared with the generated fast path (:mod:`.codegen`).
+
+    Decimals are computed in the caller's decimal context (the default one unless the
+    host changed it): the limits on numbers and on products (:mod:`.limits`) keep every
+    result within it, and switching context per record would cost more than the
+    operation itself."""
+    if date_left and not date_right:
+        return _date_shift(op)
 
     def run(a: Any, b: Any) -> Any:
         if a is None or b is None:
             return None
         if date_left and date_right:
             return (a - b).days
-        if date_left:
-            delta = dt.timedelta(days=b)
-            return a + delta if op == "+" else a - delta
         if op == "+":
             return a + b
         if op == "-":
@@ -92,7 +96,24 @@ def arithmetic(op: str, date_left: bool, date_right: bool) -> Callable[[Any, Any
             return a * b
         if b == 0:
             raise EvaluationError("division by zero")
-        return Decimal(a) / Decimal(b)
+        try:
+            return Decimal(a) / Decimal(b)
+        except ArithmeticError as err:  # only in a host's stricter context (an Inexact trap)
+            raise EvaluationError(f"cannot divide {a} by {b}: {type(err).__name__}") from None
+
+    return run
+
+
+def _date_shift(op: str) -> Callable[[Any, Any], Any]:
+    def run(day: Any, days: Any) -> Any:
+        if day is None or days is None:
+            return None
+        try:
+            delta = dt.timedelta(days=days)
+            return day + delta if op == "+" else day - delta
+        except OverflowError:  # past year 9999, or a count of days too large for a timedelta
+            sign = "+" if op == "+" else "-"
+            raise EvaluationError(f"{day.isoformat()} {sign} {days} days is outside the calendar") from None
 
     return run
 

@@ -1,12 +1,21 @@
-"""Exact decimal arithmetic for points and yuan: one context, one text form."""
+"""Exact decimal arithmetic for points and yuan: one context, one text form.
+
+:data:`CONTEXT` is passed explicitly where a figure is rounded, divided among
+winners or printed.  Rules themselves are computed with Python's operators in the
+thread's decimal context (the default: 28 digits, overflow trapped), as the
+reference interpreter and the hand-written baselines do; entering a context for each
+record would cost more than scoring it (docs/limits.md has the figures).  The limits
+on numbers and products (:mod:`.limits`) keep every such result far inside that
+context: no overflow, no invalid operation, and inputs of at most 21 digits.
+"""
 
 from __future__ import annotations
 
 import functools
-from decimal import ROUND_DOWN, Context, Decimal, DivisionByZero, InvalidOperation
+from decimal import ROUND_DOWN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 
 # Generous precision and every trap that could hide a wrong figure turned on.
-CONTEXT = Context(prec=50, traps=[InvalidOperation, DivisionByZero])
+CONTEXT = Context(prec=50, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 FEN = Decimal("0.01")
 

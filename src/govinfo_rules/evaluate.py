@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from . import cohort, ir
+from .accounting import AccountingError
 from .awards import competition_ranks, place_prizes
 from .codegen import generate_matcher, generate_score
 from .compile import (
@@ -40,7 +41,7 @@ from .report import (
     TraceLine,
     UnitResult,
     Warning,
-    natural_key,
+    order_key,
 )
 from .tiers import assign_tiers
 from .types import INTEGER, name_key
@@ -100,20 +101,63 @@ def period_values(period: Period | None, as_of: dt.date) -> tuple[Any, ...] | No
     return (period.start, period.end, period.months, begun)
 
 
-class _Units:
-    """Per-unit totals, keyed by name identity, shown under the first spelling met (a
-    data table's spelling when the ruleset lists its units)."""
+# Sorts before the order key of any record: a data table's spelling is never replaced.
+_LISTED: tuple[Any, ...] = ((), "")
+
+
+class _Spellings:
+    """Names keyed by identity (:func:`name_key`), each shown under the spelling of the
+    first record, in the report's record order (:func:`order_key`), that names it.
+
+    The contract says "the first spelling met in the input"; reading the input in id
+    order instead keeps the output independent of the order of the lines, and is the
+    same whenever the ledger is kept in id order.  A spelling shown earlier and then
+    replaced is remembered, so that what was already written under it can be respelt.
+    """
 
     def __init__(self) -> None:
         self.shown: dict[str, str] = {}
+        self.first: dict[str, tuple[Any, ...]] = {}  # order key of the record that gave the spelling
+        self.replaced: set[str] = set()
+
+    def spell(self, name: str, order: tuple[Any, ...]) -> tuple[str, bool]:
+        """The key of ``name``, and whether it is new."""
+        key = name_key(name)
+        shown = self.shown.get(key)
+        if shown is None:
+            self.shown[key] = name
+            self.first[key] = order
+            return key, True
+        if order < self.first[key]:
+            self.first[key] = order
+            if name != shown:
+                self.replaced.add(shown)
+                self.shown[key] = name
+        return key, False
+
+    def respelling(self) -> dict[str, str]:
+        """Spellings shown at some time and not in the end, to the final spelling."""
+        out = {}
+        for old in sorted(self.replaced):
+            final = self.shown[name_key(old)]
+            if final != old:
+                out[old] = final
+        return out
+
+
+class _Units(_Spellings):
+    """Per-unit totals, keyed by name identity (a data table's spelling when the
+    ruleset lists its units)."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.points: dict[str, Decimal] = {}
         self.yuan: dict[str, Decimal] = {}
         self.records: dict[str, int] = {}
 
-    def touch(self, name: str) -> str:
-        key = name_key(name)
-        if key not in self.shown:
-            self.shown[key] = name
+    def touch(self, name: str, order: tuple[Any, ...] = _LISTED) -> str:
+        key, new = self.spell(name, order)
+        if new:
             self.points[key] = ZERO
             self.yuan[key] = ZERO
             self.records[key] = 0
@@ -125,18 +169,17 @@ class _Units:
         self.records[key] += 1
 
 
-class _Entrants:
+class _Entrants(_Spellings):
     """One award's entrants as records name them: spelling and own totals."""
 
     def __init__(self) -> None:
-        self.shown: dict[str, str] = {}
+        super().__init__()
         self.points: dict[str, Decimal] = {}
         self.yuan: dict[str, Decimal] = {}
 
-    def add(self, name: str, points: Decimal, yuan: Decimal) -> str:
-        key = name_key(name)
-        if key not in self.shown:
-            self.shown[key] = name
+    def add(self, name: str, points: Decimal, yuan: Decimal, order: tuple[Any, ...]) -> str:
+        key, new = self.spell(name, order)
+        if new:
             self.points[key] = points
             self.yuan[key] = yuan
         else:
@@ -220,11 +263,18 @@ class Evaluation:
         # Values the cohort never reads are dropped (None) from what it keeps of a record.
         self.keep = {t: flags if not all(flags) else None for t, flags in compiled.cohort_fields.items()}
         self.decimals: dict[Decimal, Decimal] = {}  # equal totals share one Decimal
+        # Every record added is counted, late or outside: the caller's accounting rests on it.
+        self.added = 0
         self.counted_records = 0
+        self.late_records = 0
+        self.outside_records = 0
+        self.respelling: dict[str, str] = {}  # set by finish(): see _Spellings
 
     def _emit(self, result: RecordResult) -> None:
         if result.counted:
             self.counted_records += 1
+        else:
+            self.late_records += 1
         if self.on_result is not None:
             self.on_result(result)
         else:
@@ -233,6 +283,7 @@ class Evaluation:
     def add(self, record: Record) -> None:
         compiled, period, as_of, units = self.compiled, self.period, self.as_of, self.units
         trace = self.trace
+        self.added += 1
         dated = compiled.dated[record.type]
         day = dated((record.values,)) if dated is not None else None
         by = compiled.period_by[record.type]
@@ -242,10 +293,13 @@ class Evaluation:
                 self.warnings.append(
                     Warning(record.id, f"has no date: it belongs to no period and is left out of {period.label}")
                 )
+                self.outside_records += 1
                 return
             if isinstance(period_day, dt.date) and period_day not in period:
+                self.outside_records += 1
                 return
             if isinstance(period_day, int) and period_day != period.start.year:
+                self.outside_records += 1
                 return  # dated by a year: a year period selects by it; as_of does not apply
         if isinstance(day, dt.date) and day > as_of:
             self._emit(RecordResult(record.id, record.type, (), () if trace else None, counted=False))
@@ -253,9 +307,10 @@ class Evaluation:
                 Warning(record.id, f"dated {day.isoformat()}, after the as-of date {as_of.isoformat()}: not counted")
             )
             return
+        order = order_key(record.id)  # which spelling of a unit or an entrant is shown
         score = compiled.scores.get(record.type)
         if score is None:
-            self._count(record, (*record.values, True, ZERO, ZERO), ZERO, ZERO)
+            self._count(record, (*record.values, True, ZERO, ZERO), ZERO, ZERO, order)
             self._emit(RecordResult(record.id, record.type, (), () if trace else None))
             return
         try:
@@ -271,10 +326,10 @@ class Evaluation:
         shared = self.decimals.setdefault
         points, yuan = shared(outcome.points, outcome.points), shared(outcome.yuan, outcome.yuan)
         extended = (*values, outcome.scored, points, yuan)
-        self._count(record, extended, points, yuan)
+        self._count(record, extended, points, yuan, order)
         keys: list[str] = []
         for name in outcome.targets:
-            key = units.touch(name)
+            key = units.touch(name, order)
             if key not in keys:  # a unit named twice in one record is credited once
                 keys.append(key)
                 units.add(key, outcome)
@@ -287,12 +342,14 @@ class Evaluation:
             for key in keys:
                 self.reminders.extend(_reminder(units.shown[key], r, record.id) for r in outcome.reminders)
 
-    def _count(self, record: Record, extended: tuple[Any, ...], points: Decimal, yuan: Decimal) -> None:
+    def _count(
+        self, record: Record, extended: tuple[Any, ...], points: Decimal, yuan: Decimal, order: tuple[Any, ...]
+    ) -> None:
         """A counted record, to the awards over its type: each entrant it names, once."""
         for index, run in self.awards_of.get(record.type, ()):
             entrants = self.entrants[index]
             for name in cohort.entrants_of(run, extended, self.ctx):
-                key = entrants.add(name, points, yuan)
+                key = entrants.add(name, points, yuan, order)
                 self.cohort.count(index, key, record.type, extended)
 
     def _exemption(self, record: Record, keys: list[str]) -> None:
@@ -336,9 +393,20 @@ class Evaluation:
             award_results.extend(rows)
             warnings.extend(Warning(None, note, run.award.clause, run.award.notes) for note in notes)
 
-        self.results.sort(key=lambda r: natural_key(r.id))
-        warnings.sort(key=lambda w: (w.record is None, natural_key(w.record), w.unit or ""))
-        reminders.sort(key=lambda r: (r.due_on or dt.date.max, r.unit, natural_key(r.record)))
+        # What was written under a spelling replaced since is written under the final one.
+        self.respelling = units.respelling()
+        if self.respelling:
+            self.results = [_respelt(r, self.respelling) for r in self.results]
+            reminders[:] = [attrs.evolve(r, unit=self.respelling.get(r.unit, r.unit)) for r in reminders]
+        # Sort keys that never tie (warnings of one record keep the order they were found in).
+        self.results.sort(key=lambda r: order_key(r.id))
+        warnings.sort(key=lambda w: (w.record is None, order_key(w.record), w.unit or ""))
+        reminders.sort(key=lambda r: (r.due_on or dt.date.max, r.unit, order_key(r.record)))
+        if self.added != self.counted_records + self.late_records + self.outside_records:
+            raise AccountingError(
+                f"internal error: {self.added} record(s) evaluated but {self.counted_records} counted, "
+                f"{self.late_records} late and {self.outside_records} outside the period"
+            )
         return Report(
             ruleset=program.name,
             version=program.version,
@@ -351,6 +419,8 @@ class Evaluation:
             title=program.title,
             reminders=tuple(reminders) if compiled.has_reminders else None,
             counted_records=self.counted_records,
+            late_records=self.late_records,
+            outside_records=self.outside_records,
         )
 
 
@@ -421,6 +491,17 @@ def _record_result(record: Record, outcome: Outcome, shown: list[str], trace: bo
     )
 
 
+def _respelt(result: RecordResult, respelling: Mapping[str, str]) -> RecordResult:
+    """``result`` with its units under their final spellings."""
+    if not any(c.unit in respelling for c in result.credits):
+        return result
+    credits = tuple(attrs.evolve(c, unit=respelling.get(c.unit, c.unit)) for c in result.credits)
+    trace = result.trace
+    if trace is not None:
+        trace = tuple(attrs.evolve(t, unit=respelling.get(t.unit, t.unit)) for t in trace)
+    return attrs.evolve(result, credits=credits, trace=trace)
+
+
 def _reminder(unit: str, found: Reminding, record: str | None) -> Reminder:
     return Reminder(unit, found.text, found.due, found.shortfall, record, found.remind.clause)
 
@@ -461,8 +542,9 @@ def _run_award(
     scored_entrants: list[tuple[str, Any]] = []
     for key, name in entrants.shown.items():
         if award.entrants_are_targets:
-            # A unit entrant's totals are the unit's, `per unit` rules included.
+            # A unit entrant's totals are the unit's, `per unit` rules included, and so is its spelling.
             points, yuan = units.points.get(key, ZERO), units.yuan.get(key, ZERO)
+            name = units.shown.get(key, name)
         else:
             points, yuan = entrants.points[key], entrants.yuan[key]
         env = kept.award_values(index, key, name, points, yuan)

@@ -37,6 +37,8 @@ from typing import Any
 from . import ir
 from .codegen import Unsupported, _Gen, _Lines, _Scope, _struct_nullables, define
 from .compile import EvaluationError, Fn
+from .decimals import CONTEXT
+from .limits import INTEGER_BOUND, MAX_FRACTION_DIGITS, MAX_LIST_ITEMS, NUMBER_BOUND, date_problem, number_problem
 from .types import BOOL, DATE, DECIMAL, INTEGER, NAME, TEXT, EnumT, FieldSpec, ListT, StructT, Type, normalize_text
 
 FastValidator = Callable[[dict[str, Any]], tuple[Any, ...] | None]
@@ -74,9 +76,10 @@ def _read_date(text: str) -> dt.date | None:
     if not _DATE.match(text):
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:  # 2024-02-30: the slow path says "no such date"
         return None
+    return day if date_problem(day) is None else None
 
 
 def _read_decimal(text: str) -> Decimal | None:
@@ -84,9 +87,21 @@ def _read_decimal(text: str) -> Decimal | None:
     if not _DECIMAL.fullmatch(text):
         return None
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
         return None
+    return value if number_problem(value) is None else None
+
+
+_PLACES = Decimal(1).scaleb(-MAX_FRACTION_DIGITS)
+
+
+def _plain_decimal(value: Decimal) -> bool:
+    """A JSON decimal within the limits of :mod:`.limits`, checked faster than
+    :func:`.limits.number_problem` words it: quantizing to the places allowed changes nothing."""
+    return (
+        value.is_finite() and -NUMBER_BOUND < value < NUMBER_BOUND and value == value.quantize(_PLACES, context=CONTEXT)
+    )
 
 
 _TEXT = _memo(normalize_text)
@@ -226,13 +241,15 @@ class _Writer:
         elif ftype == INTEGER:
             # Only a JSON integer: the rarer integral decimal (3.0) is left to the slow path.
             self.fail(depth, f"type({raw}) is not int")
+            bound = self.k(INTEGER_BOUND)
+            self.fail(depth, f"not -{bound} < {raw} < {bound}")
             out.add(depth, f"{value} = {raw}")
         elif ftype == BOOL:
             self.fail(depth, f"type({raw}) is not bool")
             out.add(depth, f"{value} = {raw}")
         elif ftype == DECIMAL:
             decimal = self.k(Decimal)
-            out.add(depth, f"if type({raw}) is {decimal} and {raw}.is_finite():")
+            out.add(depth, f"if type({raw}) is {decimal} and {self.same(_plain_decimal)}({raw}):")
             out.add(depth + 1, f"{value} = {raw}")
             out.add(depth, f"elif type({raw}) is int:")
             out.add(depth + 1, f"{value} = {decimal}({raw})")
@@ -244,7 +261,7 @@ class _Writer:
                 self.readers[id(ftype)] = (self.same(table), self.same(miss))
             self.lookup(*self.readers[id(ftype)], raw, value, depth)
         elif isinstance(ftype, ListT):
-            self.fail(depth, f"type({raw}) is not list")
+            self.fail(depth, f"type({raw}) is not list or len({raw}) > {self.k(MAX_LIST_ITEMS)}")
             items, item, typed = self.gen.tmp("_o"), self.gen.tmp("_e"), self.gen.tmp("_v")
             out.add(depth, f"{items} = []")
             out.add(depth, f"for {item} in {raw}:")

@@ -12,15 +12,16 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
 from .errors import InputError, RecordProblem, UsageError
+from .limits import MAX_RECORD_BYTES
 
 PathPart = str | int
 _WS = re.compile(r"[ \t\n\r]*")
@@ -36,8 +37,36 @@ _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant
 
 
 def loads(text: str) -> Any:
-    """JSON with exact decimals: ``1.5`` becomes ``Decimal('1.5')``; NaN is refused."""
-    return _DECODER.decode(text)
+    """JSON with exact decimals: ``1.5`` becomes ``Decimal('1.5')``; NaN is refused, and
+    so are values nested deeper than Python can read and a lone surrogate (``"\\ud800"``,
+    which no UTF-8 output can hold), each a ``ValueError``."""
+    try:
+        value = _DECODER.decode(text)
+    except RecursionError:
+        raise ValueError("values nested too deeply (lists or objects inside one another)") from None
+    if ("\\ud" in text or "\\uD" in text) and _has_surrogate(value):
+        raise ValueError("a \\u escape of half a surrogate pair, which is not a character")
+    return value
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether a decoded JSON value holds a lone surrogate, in a key or a string; a
+    well-formed pair of escapes has become one character."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -183,14 +212,67 @@ def read_text(path: Path) -> str:
 
 
 def read_records(text: str, name: str, fmt: str | None = None) -> ReadResult:
-    """Split an input text into raw records; unreadable parts become problems."""
-    source = Input(name, text, tuple(text.splitlines()))
+    """Split an input text into raw records; unreadable parts become problems.
+
+    Lines are numbered as each format counts them: JSON by ``\\n`` alone (a JSON
+    string may hold a raw U+2028 or form feed), CSV also by a lone ``\\r``."""
     fmt = fmt or detect_format(name, text)
     if fmt == "csv":
-        return _read_csv(source)
+        return _read_csv(Input(name, text, tuple(_CSV_LINES.split(text))))
+    source = Input(name, text, tuple(line.removesuffix("\r") for line in text.split("\n")))
     if fmt == "json":
         return _read_json(source)
     return _read_jsonl(source)
+
+
+_CSV_LINES = re.compile("\r\n|\r|\n")
+
+
+def record_size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes when it could be over the record limit (its
+    length in characters otherwise, which is then known to be within it)."""
+    if len(text) * 4 <= MAX_RECORD_BYTES:  # four bytes a character at most
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def size_problem(size: int, source: Input, line: int, field: str) -> RecordProblem | None:
+    """The problem of a record over :data:`.limits.MAX_RECORD_BYTES`, or ``None``."""
+    if size <= MAX_RECORD_BYTES:
+        return None
+    message = (
+        f"a record of {size:,} bytes, over the limit of {MAX_RECORD_BYTES:,} (1 MiB): keep long texts out of the ledger"
+    )
+    return RecordProblem(None, field, message, source.name, line, 1, source.line(line)[:200])
+
+
+def limited_lines(handle: IO[bytes]) -> Iterator[bytes | tuple[int, int]]:
+    """The lines of a binary file, each with its line ending.  A line whose text (its
+    ending aside) is longer than :data:`.limits.MAX_RECORD_BYTES` is not held: what
+    comes out instead is how many bytes it took and how many its text has, so that one
+    bad line costs no more memory than the limit."""
+    limit = MAX_RECORD_BYTES + 2  # the text and a "\r\n"
+    while line := handle.readline(limit):
+        if len(line) < limit or line.endswith(b"\n"):  # the whole line
+            size = len(line) - _ending(line)
+            yield line if size <= MAX_RECORD_BYTES else (len(line), size)
+            continue
+        taken, tail = len(line), line[-2:]
+        while more := handle.readline(_CHUNK):
+            taken, tail = taken + len(more), (tail + more)[-2:]
+            if more.endswith(b"\n"):
+                break
+        yield taken, taken - _ending(tail)
+
+
+def _ending(line: bytes) -> int:
+    """The length of a line's ending: "\n", "\r\n", or a "\r" left at the end of the file."""
+    if line.endswith(b"\n"):
+        return 2 if line.endswith(b"\r\n") else 1
+    return 1 if line.endswith(b"\r") else 0
+
+
+_CHUNK = 1 << 16
 
 
 def json_problem(source: Input, err: json.JSONDecodeError | ValueError, line: int, column: int) -> RecordProblem:
@@ -202,10 +284,14 @@ def _read_jsonl(source: Input) -> ReadResult:
     records: list[RawRecord] = []
     problems: list[RecordProblem] = []
     offset = 0
-    for number, line in enumerate(source.text.splitlines(keepends=True), start=1):
+    for number, line in enumerate(source.text.split("\n"), start=1):
         start = offset
-        offset += len(line)
+        offset += len(line) + 1
         if not line.strip():
+            continue
+        too_large = size_problem(record_size(line.removesuffix("\r")), source, number, "(line)")
+        if too_large is not None:
+            problems.append(too_large)
             continue
         try:
             data = loads(line)
@@ -228,22 +314,40 @@ def _read_json(source: Input) -> ReadResult:
         return ReadResult((), (json_problem(source, err, 1, 1),))
     if isinstance(data, dict):
         data = [data]
-        starts = [_ws(source.text, 0)]
+        bounds = [(_ws(source.text, 0), len(source.text.rstrip()))]
     elif isinstance(data, list):
-        starts = []
-        for index in range(len(data)):
-            found = json_value_offset(source.text, 0, [index])
-            starts.append(found if found is not None else 0)
+        bounds = _element_bounds(source.text)
     else:
         problem = RecordProblem(
             None, "(file)", "a JSON input must be an array of records", source.name, 1, 1, source.line(1)
         )
         return ReadResult((), (problem,))
     records = []
-    for item, start in zip(data, starts, strict=True):
-        line = source.text.count("\n", 0, start) + 1
-        records.append(RawRecord(item, line, source, False, start))
-    return ReadResult(tuple(records), ())
+    problems = []
+    line, counted = 1, 0
+    for item, (start, end) in zip(data, bounds, strict=True):
+        line += source.text.count("\n", counted, start)
+        counted = start
+        too_large = size_problem(record_size(source.text[start:end]), source, line, "(record)")
+        if too_large is not None:
+            problems.append(too_large)
+        else:
+            records.append(RawRecord(item, line, source, False, start))
+    return ReadResult(tuple(records), tuple(problems))
+
+
+def _element_bounds(text: str) -> list[tuple[int, int]]:
+    """Where each element of the JSON array ``text`` starts and ends, in one pass (the
+    text is known to be a valid array)."""
+    bounds = []
+    i = _ws(text, _ws(text, 0) + 1)  # past '['
+    while text[i] != "]":
+        _, end = _DECODER.raw_decode(text, i)
+        bounds.append((i, end))
+        i = _ws(text, end)
+        if text[i] == ",":
+            i = _ws(text, i + 1)
+    return bounds
 
 
 def _read_csv(source: Input) -> ReadResult:
@@ -254,7 +358,8 @@ def _read_csv(source: Input) -> ReadResult:
         return ReadResult((), ())
     except csv.Error as err:
         return ReadResult(
-            (), (RecordProblem(None, "(header)", f"not valid CSV: {err}", source.name, 1, 1, source.line(1)),)
+            (),
+            (RecordProblem(None, "(header)", f"not valid CSV: {_csv_reason(err)}", source.name, 1, 1, source.line(1)),),
         )
     cells = tuple(h.strip().lstrip("\ufeff") for h in header)
     records: list[RawRecord] = []
@@ -268,13 +373,19 @@ def _read_csv(source: Input) -> ReadResult:
         except csv.Error as err:
             line = previous_end + 1
             problems.append(
-                RecordProblem(None, "(row)", f"not valid CSV: {err}", source.name, line, 1, source.line(line))
+                RecordProblem(
+                    None, "(row)", f"not valid CSV: {_csv_reason(err)}", source.name, line, 1, source.line(line)
+                )
             )
             previous_end = reader.line_num
             continue
         line = previous_end + 1
         previous_end = reader.line_num
         if not any(cell.strip() for cell in row):
+            continue
+        too_large = size_problem(record_size(",".join(row)), source, line, "(row)")
+        if too_large is not None:
+            problems.append(too_large)
             continue
         if len(row) > len(cells):
             problems.append(
@@ -292,3 +403,9 @@ def _read_csv(source: Input) -> ReadResult:
         data = {key: value for key, value in zip(cells, row, strict=False) if value.strip() != ""}
         records.append(RawRecord(data, line, source, True, 0, cells))
     return ReadResult(tuple(records), tuple(problems))
+
+
+def _csv_reason(err: csv.Error) -> str:
+    if "field larger than field limit" in str(err):  # Python's csv module reads no larger cell
+        return f"a cell of more than {csv.field_size_limit():,} characters, the limit of a CSV cell"
+    return str(err)

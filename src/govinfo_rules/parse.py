@@ -4,6 +4,10 @@ Entry point: :func:`parse_tree`.  The tree is only handed to :mod:`.build`; synt
 errors become :class:`RulesetSyntaxError` with a hand-written message for the common
 mistakes and the expected tokens in words otherwise.  The parser comes from the LALR
 tables committed beside the grammar (:mod:`.parser_tables`) when they match it.
+
+A text over the size limit, or a tree nested too deeply or holding too many rules
+(:mod:`.limits`), is a :class:`RulesetError` here, before any stage walks the tree
+recursively.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import functools
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import Diagnostic, RulesetSyntaxError
+from .errors import Diagnostic, RulesetError, RulesetSyntaxError
+from .limits import MAX_NESTING, MAX_RULES, MAX_RULESET_BYTES
 from .resources import grammar_path
 from .source import SourceText, Span
 
@@ -106,16 +111,85 @@ def _message(err: UnexpectedInput, source: SourceText) -> str:
 
 
 def parse_tree(source: SourceText) -> lark.Tree[lark.Token]:
-    """Parse a ruleset text; raise :class:`RulesetSyntaxError` at the first mistake."""
+    """Parse a ruleset text; raise :class:`RulesetSyntaxError` at the first mistake, and
+    :class:`RulesetError` for a text or a tree beyond the limits."""
+    _check_size(source)
     try:
-        return _table_parser().parse(source.text)
+        tree = _table_parser().parse(source.text)
     except UnexpectedInput as err:
-        line, column = err.line, err.column
-        if line is None or line < 1:  # end of input: point just past the last character
-            line, column = source.position(len(source.text.rstrip()))
-            column += 1
-        length = 1
-        if isinstance(err, UnexpectedToken) and err.token.type != "$END":
-            length = max(len(str(err.token.value)), 1)
-        span = Span(source, line, column, line, column + length)
-        raise RulesetSyntaxError([Diagnostic(_message(err, source), span)]) from None
+        raise _syntax_error(err, source) from None
+    _check_shape(tree, source)
+    return tree
+
+
+def _syntax_error(err: UnexpectedInput, source: SourceText) -> RulesetSyntaxError:
+    line, column = err.line, err.column
+    if line is None or line < 1:  # end of input: point just past the last character
+        line, column = source.position(len(source.text.rstrip()))
+        column += 1
+    length = 1
+    if isinstance(err, UnexpectedToken) and err.token.type != "$END":
+        length = max(len(str(err.token.value)), 1)
+    span = Span(source, line, column, line, column + length)
+    return RulesetSyntaxError([Diagnostic(_message(err, source), span)])
+
+
+# --- limits ---------------------------------------------------------------------------
+
+# The nodes that nest: every expression node of the grammar, and `list of` types.
+_NESTING = frozenset(
+    {
+        *("if_expr", "or_op", "and_op", "not_op", "compare", "in_op", "not_in_op", "in_table", "not_in_table"),
+        *("is_null", "is_not_null", "binop", "neg", "attr", "days", "index", "call"),
+        *("number", "string", "name", "true", "false", "null", "list_type"),
+    }
+)
+_RULES = frozenset({"rule", "let", "gate", "warn", "remind", "require"})
+
+
+def _check_size(source: SourceText) -> None:
+    text = source.text
+    if len(text) <= MAX_RULESET_BYTES // 4:  # four UTF-8 bytes a character at most
+        return
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= MAX_RULESET_BYTES:
+        return
+    line, column = source.position(len(data[:MAX_RULESET_BYTES].decode("utf-8", "ignore")))
+    message = (
+        f"the ruleset is {len(data):,} bytes, over the limit of {MAX_RULESET_BYTES:,} (1 MiB); "
+        'keep large tables in a CSV file beside it (table NAME from "file.csv")'
+    )
+    raise RulesetError([Diagnostic(message, Span(source, line, column, line, column + 1))])
+
+
+def _check_shape(tree: lark.Tree[lark.Token], source: SourceText) -> None:
+    """Nesting depth and number of rules, in one walk without recursion (in text order,
+    so that the error points at the first item past a limit)."""
+    rules = 0
+    stack: list[tuple[lark.Tree[lark.Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in _NESTING:
+            depth += 1
+            if depth > MAX_NESTING:
+                message = (
+                    f"nested more than {MAX_NESTING} levels deep (the limit): "
+                    "give an inner part of the expression a name with `let`"
+                )
+                raise RulesetError([Diagnostic(message, _node_span(node, source))])
+        elif node.data in _RULES:
+            rules += 1
+            if rules > MAX_RULES:
+                message = (
+                    f"more than {MAX_RULES:,} rules (rule, let, gate, warn, remind and require together, "
+                    "the limit): split the ruleset"
+                )
+                raise RulesetError([Diagnostic(message, _node_span(node, source))])
+        stack.extend((child, depth) for child in reversed(node.children) if isinstance(child, lark.Tree))
+
+
+def _node_span(node: lark.Tree[lark.Token], source: SourceText) -> Span:
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        return Span(source, 1, 1, 1, 2)
+    return Span(source, meta.line, meta.column, meta.end_line, meta.end_column)

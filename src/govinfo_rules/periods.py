@@ -9,6 +9,7 @@ import re
 import attrs
 
 from .errors import UsageError
+from .limits import FIRST_DATE, LAST_DATE, date_problem
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -35,6 +36,9 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Read ``2024``, ``2024-Q3`` or ``2024-03``; anything else is a :class:`UsageError`."""
         text = text.strip()
+        found = _YEAR.match(text) or _QUARTER.match(text) or _MONTH.match(text)
+        if found and not FIRST_DATE.year <= int(found.group(1)) <= LAST_DATE.year:
+            raise UsageError(f"period '{text}' is out of range: periods run from {FIRST_DATE.year} to {LAST_DATE.year}")
         if match := _YEAR.match(text):
             year = int(match.group(1))
             return cls(text, "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
@@ -64,7 +68,12 @@ def parse_date(text: str) -> dt.date:
     """An ISO date ``YYYY-MM-DD``; anything else is a :class:`UsageError`."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         try:
-            return dt.date.fromisoformat(text.strip())
+            day = dt.date.fromisoformat(text.strip())
         except ValueError:
             pass
+        else:
+            problem = date_problem(day)
+            if problem is None:
+                return day
+            raise UsageError(f"date {problem}")
     raise UsageError(f"invalid date '{text}': expected YYYY-MM-DD")

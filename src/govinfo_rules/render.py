@@ -81,9 +81,13 @@ def render_table(report: Report) -> str:
             out.append(f"  {who}{warning.message}{where}")
     if report.rejected:
         out += ["", f"Rejected ({report.rejected_count} record(s))"]
-        for rejected in report.rejected:
-            out.append(f"  line {rejected.line}: record {rejected.record or '?'}: {rejected.field}: {rejected.message}")
+        out += [f"  {line}" for line in rejected_lines(report)]
     return "\n".join(out) + "\n"
+
+
+def rejected_lines(report: Report) -> list[str]:
+    """Each problem of a rejected record, one line each (a record may have several)."""
+    return [f"line {r.line}: record {r.record or '?'}: {r.field}: {r.message}" for r in report.rejected]
 
 
 def render_csv_units(report: Report) -> str:

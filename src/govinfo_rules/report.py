@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO, Any
@@ -128,13 +129,44 @@ class Rejected:
     field: str
     message: str
     line: int = 0
+    # Which input record the problem belongs to (its ordinal, or its line where a record
+    # is one line): one record may have several problems, on several lines of a JSON array.
+    entry: int | None = attrs.field(default=None, eq=False, repr=False)
+
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 def natural_key(text: str | None) -> tuple[Any, ...]:
-    """``W-2`` before ``W-10``: digit runs compare as numbers."""
+    """``W-2`` before ``W-10``: digit runs compare as numbers.
+
+    A run compares by its value (length without leading zeros, then digits), so that an
+    id of thousands of digits needs no conversion to ``int``; ``W-1`` and ``W-01`` tie
+    here (:func:`order_key` tells them apart)."""
     if text is None:
         return ((2, ""),)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
+    # re.split with a group puts the digit runs at the odd indexes. A plain loop: this
+    # runs once or twice for every record of a ledger.
+    parts = _DIGITS.split(text)
+    key: list[tuple[Any, ...]] = []
+    for i in range(1, len(parts), 2):
+        if parts[i - 1]:
+            key.append((1, parts[i - 1]))
+        digits = parts[i]
+        if not digits.isascii():  # other scripts' digits (٣) compare by their value too
+            digits = "".join(str(unicodedata.digit(c)) for c in digits)
+        digits = digits.lstrip("0")
+        key.append((0, len(digits), digits))
+    if parts[-1]:
+        key.append((1, parts[-1]))
+    return tuple(key)
+
+
+def order_key(text: str | None) -> tuple[Any, ...]:
+    """The order of records in a report: natural order, then the text itself, so that
+    two distinct ids never tie (``W-1`` before ``W-01``) and the order of the input
+    cannot show through."""
+    return (natural_key(text), text or "")
 
 
 def _num(value: Decimal) -> str:
@@ -164,11 +196,13 @@ class Report:
     title: str | None = None
     reminders: tuple[Reminder, ...] | None = None  # None: the ruleset has no reminders
     counted_records: int | None = None  # records that counted, when `records` was streamed elsewhere
+    late_records: int = 0  # in the period but dated after as_of: listed, not counted
+    outside_records: int = 0  # valid records left out: outside the period, or undated under one
 
     @property
     def rejected_count(self) -> int:
         """Rejected input records (one record may have several problems)."""
-        return len({(r.record, r.line) for r in self.rejected})
+        return len({r.entry if r.entry is not None else (r.record, r.line) for r in self.rejected})
 
     def record(self, record_id: str) -> RecordResult:
         """The result of one record; ``KeyError`` when it was not evaluated."""

@@ -21,7 +21,10 @@ class SourceText:
     _lines: tuple[str, ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_lines", tuple(self.text.splitlines()))
+        # Lines end at '\n' alone, as the parser counts them: a form feed or a U+2028
+        # inside a line must not shift the lines that diagnostics quote.
+        lines = tuple(line.removesuffix("\r") for line in self.text.split("\n"))
+        object.__setattr__(self, "_lines", lines)
 
     def line(self, number: int) -> str:
         """Line ``number`` (1-based) without its line ending, or ``""`` past the end."""

@@ -24,9 +24,10 @@ from typing import IO, Any
 
 import attrs
 
+from .accounting import Accounting
 from .errors import InputError, RecordError, RecordProblem
 from .evaluate import Evaluation
-from .inputs import Input, RawRecord, json_problem, loads
+from .inputs import Input, RawRecord, json_problem, limited_lines, loads, size_problem
 from .periods import Period
 from .progress import Progress
 from .render import render_csv_units, render_table
@@ -46,7 +47,13 @@ def iter_jsonl(path: Path) -> Iterator[RawRecord | RecordProblem]:
         raise InputError(f"{path}:1:1: error: cannot read input: {reason}") from None
     with handle:
         offset = 0
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(limited_lines(handle), start=1):
+            if isinstance(raw, tuple):  # a line over the record limit, skipped unread
+                offset += raw[0]
+                problem = size_problem(raw[1], Input(str(path), "", (), number), number, "(line)")
+                assert problem is not None
+                yield problem
+                continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as err:
@@ -82,7 +89,7 @@ class _Spool:
         self.count = 0
 
     def add(self, result: RecordResult) -> None:
-        self.buffer.append((natural_key(result.id), record_text(result)))
+        self.buffer.append((_spool_key(result.id), record_text(result)))
         self.count += 1
         if len(self.buffer) >= BUFFER:
             self._flush()
@@ -100,14 +107,36 @@ class _Spool:
         if not self.runs:
             yield from (text for _, text in self.buffer)
             return
-        # Runs hold earlier records than the buffer: merging them first keeps a stable order.
-        streams = [_read_run(p) for p in self.runs] + [((list(map(list, k)), t) for k, t in self.buffer)]
+        streams = [_read_run(p) for p in self.runs] + [iter(self.buffer)]
         for _, text in heapq.merge(*streams, key=_first):
             yield text
 
 
+def _spool_key(record_id: str) -> list[Any]:
+    """:func:`.report.order_key` as JSON gives it back from a run (lists, not tuples), so
+    that keys from the buffer and from the runs compare; ids are unique, so no two tie."""
+    return [[list(part) for part in natural_key(record_id)], record_id]
+
+
 def _first(item: tuple[Any, str]) -> Any:
     return item[0]
+
+
+def _respelt(lines: Iterator[str], respelling: dict[str, str]) -> Iterator[str]:
+    """Records' lines with their units under their final spellings (see
+    :class:`.evaluate._Spellings`); a line that names no replaced spelling is kept as it is."""
+    if not respelling:
+        yield from lines
+        return
+    quoted = [json.dumps(old, ensure_ascii=False) for old in respelling]
+    for text in lines:
+        if not any(q in text for q in quoted):
+            yield text
+            continue
+        data = json.loads(text)
+        for item in (*data["credits"], *data["trace"]):
+            item["unit"] = respelling.get(item["unit"], item["unit"])
+        yield json.dumps(data, ensure_ascii=False)
 
 
 def _read_run(path: str) -> Iterator[tuple[Any, str]]:
@@ -263,21 +292,24 @@ def _score_stream(
             raise RecordError(problems)
         evaluation.warnings[:0] = [_warning(rid, message) for rid, message in validation_warnings]
         report = evaluation.finish()
-        rejected = tuple(Rejected(p.record_id, p.field, p.message, p.line) for p in problems)
+        # One record is one line: the line tells the problems of one record from another's.
+        rejected = tuple(Rejected(p.record_id, p.field, p.message, p.line, entry=p.line) for p in problems)
         if rejected:
             report = attrs.evolve(report, rejected=rejected)
+        Accounting.of(read, report).check()  # before anything is written
         final = report
+        respelling = evaluation.respelling
 
         def emit(out: IO[str]) -> None:
             if fmt == "json":
-                write_json(final, spool.sorted(), out)
+                write_json(final, _respelt(spool.sorted(), respelling), out)
             elif fmt == "csv":
                 out.write(render_csv_units(final))
             else:
                 out.write(render_table(final))
 
         write(emit)
-    return Streamed(report, read, len({(p.record_id, p.line) for p in problems}))
+    return Streamed(report, read, report.rejected_count)
 
 
 def _with_duplicates(

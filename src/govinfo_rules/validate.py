@@ -22,6 +22,7 @@ from .compile import Fn, compile_expr, message
 from .errors import RecordError, RecordProblem
 from .fastvalidate import FastValidator, generate_validator
 from .inputs import PathPart, RawRecord, format_path, loads
+from .limits import date_problem, list_problem, number_problem
 from .types import (
     BOOL,
     DATE,
@@ -67,7 +68,14 @@ def _compile_require(require: ir.Require) -> tuple[Fn, tuple[str, ...], tuple[st
 _MISSING = object()
 
 
+def _printable(value: int | Decimal) -> bool:
+    # str() refuses an integer of more than 4,300 digits (a guard of Python's own).
+    return not isinstance(value, int) or value.bit_length() < 14_000
+
+
 def _describe(value: Any) -> str:
+    if isinstance(value, int | Decimal) and not isinstance(value, bool) and not _printable(value):
+        return "a number of thousands of digits"
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, bool):
@@ -121,19 +129,24 @@ class Validator:
         if ftype in (TEXT, NAME):
             if isinstance(value, str):
                 return normalize_text(value)
-            if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            if isinstance(value, int | Decimal) and not isinstance(value, bool) and _printable(value):
                 return normalize_text(str(value))
             check.bad(path, f"expected text, got {_describe(value)}")
         elif ftype == INTEGER:
             number = self._number(value, textual)
-            if number is not None and number == number.to_integral_value():
+            if number is not None and (problem := number_problem(number)) is not None:
+                check.bad(path, problem)  # before int(): 1E+999999999 would take forever
+            elif number is not None and number == number.to_integral_value():
                 return int(number)
-            check.bad(path, f"expected a whole number, got {_describe(value)}")
+            else:
+                check.bad(path, f"expected a whole number, got {_describe(value)}")
         elif ftype == DECIMAL:
             number = self._number(value, True)
-            if number is not None:
+            if number is not None and (problem := number_problem(number)) is not None:
+                check.bad(path, problem)
+            elif number is not None:
                 return number
-            if type(value).__name__ == "float":
+            elif type(value).__name__ == "float":
                 check.bad(
                     path, f"got the binary float {value!r}: pass exact decimals, as Decimal('{value!r}') or a string"
                 )
@@ -148,10 +161,15 @@ class Validator:
         elif ftype == DATE:
             if isinstance(value, str) and _DATE.match(value.strip()):
                 try:
-                    return dt.date.fromisoformat(value.strip())
+                    day = dt.date.fromisoformat(value.strip())
                 except ValueError:
                     check.bad(path, f"no such date: {_describe(value)}")
                     return _MISSING
+                problem = date_problem(day)
+                if problem is None:
+                    return day
+                check.bad(path, f"date {problem}")
+                return _MISSING
             check.bad(path, f"expected a date YYYY-MM-DD, got {_describe(value)}")
         elif isinstance(ftype, EnumT):
             if isinstance(value, str):
@@ -171,6 +189,9 @@ class Validator:
                     return _MISSING
             if not isinstance(value, list):
                 check.bad(path, f"expected a list, got {_describe(value)}")
+                return _MISSING
+            if (problem := list_problem(len(value))) is not None:
+                check.bad(path, problem)
                 return _MISSING
             items = [self.convert(item, ftype.item, (*path, i), False, check) for i, item in enumerate(value)]
             if any(item is _MISSING for item in items):
@@ -245,8 +266,12 @@ class Validator:
                 if not self._in_bounds(value, spec, fpath, check):
                     failed = True
             values.append(value)
-        for key in data:
-            if key not in known and not (not path and key == "type"):
+        keys: Iterable[object] = data  # a Python caller's dict may have any keys; JSON's are text
+        for key in keys:
+            if not isinstance(key, str):
+                check.bad(path, f"a field name must be text, not {_describe(key)}")
+                failed = True
+            elif key not in known and not (not path and key == "type"):
                 hint = suggest(key, sorted(known))
                 where = format_path((*path, key))
                 check.warnings.append(
@@ -326,7 +351,7 @@ class Validator:
         value = data.get("id")
         if isinstance(value, str) and value.strip():
             return normalize_text(value)
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and _printable(value):
             return str(value)
         return None
 
