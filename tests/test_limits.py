@@ -584,3 +584,49 @@ def test_the_bundled_rulesets_are_far_within_every_limit() -> None:
     for name in ("wenzhou", "ganzhou", "wanren"):
         ruleset = load_ruleset(name)
         assert len(ruleset.source.text.encode("utf-8")) < MAX_RULESET_BYTES // 50
+
+
+BOUNDED = """ruleset bounded
+record r { unit: name  low: decimal min 0  both: decimal min -1 max 1  count: integer min 0
+  items: list of decimal  years: list of integer }
+"""
+_FIT = {"unit": "u", "low": 0, "both": 0, "count": 0, "items": [], "years": []}
+
+
+@pytest.mark.parametrize("field", ["low", "both", "count", "items", "years"])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        (Decimal("0.000001"), True),
+        (Decimal("0.5000000"), True),
+        (Decimal("0.0000001"), False),
+        (Decimal("999999999999999"), True),
+        (Decimal("1E+15"), False),
+        (Decimal("-1E+15"), False),
+        (10**15 - 1, True),
+        (10**15, False),
+        (Decimal("NaN"), False),
+        (Decimal("sNaN"), False),
+    ],
+)
+def test_declared_bounds_and_limits_give_one_answer_on_both_paths(field: str, value: Any, ok: bool) -> None:
+    # The generated validator leaves out a test of the limits that declared bounds make
+    # needless; it must still accept and refuse exactly what the careful path does.
+    ruleset = compile_ruleset(BOUNDED)
+    record = {**_FIT, "id": "R-1", field: [value] if field in ("items", "years") else value}
+    fast = ruleset._validator.validate([RawRecord(record, 1, Input("<test>", "", ()), False)])
+    careful = Validator(ruleset.program, fast=False).validate([RawRecord(record, 1, Input("<test>", "", ()), False)])
+    assert [p.message for p in fast.problems] == [p.message for p in careful.problems]
+    assert [r.values for r in fast.records] == [r.values for r in careful.records]
+    finite = not isinstance(value, Decimal) or value.is_finite()
+    within_field = (
+        finite
+        and {
+            "low": value >= 0,
+            "both": -1 <= value <= 1,
+            "count": value >= 0 and value == int(value),
+            "items": True,
+            "years": value == int(value),
+        }[field]
+    )
+    assert bool(fast.records) == (ok and within_field)

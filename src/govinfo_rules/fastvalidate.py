@@ -37,7 +37,6 @@ from typing import Any
 from . import ir
 from .codegen import Unsupported, _Gen, _Lines, _Scope, _struct_nullables, define
 from .compile import EvaluationError, Fn
-from .decimals import CONTEXT
 from .limits import INTEGER_BOUND, MAX_FRACTION_DIGITS, MAX_LIST_ITEMS, NUMBER_BOUND, date_problem, number_problem
 from .types import BOOL, DATE, DECIMAL, INTEGER, NAME, TEXT, EnumT, FieldSpec, ListT, StructT, Type, normalize_text
 
@@ -93,15 +92,7 @@ def _read_decimal(text: str) -> Decimal | None:
     return value if number_problem(value) is None else None
 
 
-_PLACES = Decimal(1).scaleb(-MAX_FRACTION_DIGITS)
-
-
-def _plain_decimal(value: Decimal) -> bool:
-    """A JSON decimal within the limits of :mod:`.limits`, checked faster than
-    :func:`.limits.number_problem` words it: quantizing to the places allowed changes nothing."""
-    return (
-        value.is_finite() and -NUMBER_BOUND < value < NUMBER_BOUND and value == value.quantize(_PLACES, context=CONTEXT)
-    )
+_SMALLEST = Decimal(1).scaleb(-MAX_FRACTION_DIGITS)  # the smallest step a number may take
 
 
 _TEXT = _memo(normalize_text)
@@ -136,8 +127,9 @@ class _RequireGen(_Gen):
         raise Unsupported("the evaluation context in a require")
 
 
-# The errors a require may raise (a division by zero, a decimal overflow): the slow
-# path then runs the same check and raises or reports as it always has.
+# The errors a require may raise (a division by zero, a decimal overflow), and the
+# check of a decimal on a NaN: the slow path then runs the same check and raises or
+# reports as it always has.
 _REQUIRE_ERRORS = (EvaluationError, ArithmeticError)
 
 
@@ -212,7 +204,10 @@ class _Writer:
         return value, f"({raw} is not {missing})"
 
     def present(self, spec: FieldSpec, raw: str, value: str, depth: int) -> None:
-        self.convert(spec.type, raw, value, depth)
+        # A number's declared bounds, tested below, may make a test of the limits needless.
+        low = spec.minimum is None or spec.minimum <= -NUMBER_BOUND
+        high = spec.maximum is None or spec.maximum >= NUMBER_BOUND
+        self.convert(spec.type, raw, value, depth, limits=(low, high))
         if spec.minimum is None and spec.maximum is None:
             return
         if isinstance(spec.type, ListT | StructT):
@@ -226,8 +221,12 @@ class _Writer:
         if spec.maximum is not None:
             self.fail(depth, f"{measure} > {self.k(spec.maximum)}")
 
-    def convert(self, ftype: Type, raw: str, value: str, depth: int) -> None:
-        """Lines that leave the typed value of ``raw`` in ``value``, or return None."""
+    def convert(
+        self, ftype: Type, raw: str, value: str, depth: int, *, limits: tuple[bool, bool] = (True, True)
+    ) -> None:
+        """Lines that leave the typed value of ``raw`` in ``value``, or return None;
+        ``limits`` says whether a number needs testing against the lower and the upper
+        limit of :mod:`.limits` (not when its declared bounds are tighter)."""
         out = self.out
         if ftype == NAME:
             # Units and people: the same few strings, record after record.
@@ -241,17 +240,22 @@ class _Writer:
         elif ftype == INTEGER:
             # Only a JSON integer: the rarer integral decimal (3.0) is left to the slow path.
             self.fail(depth, f"type({raw}) is not int")
-            bound = self.k(INTEGER_BOUND)
-            self.fail(depth, f"not -{bound} < {raw} < {bound}")
+            for test in _outside(raw, self.k(INTEGER_BOUND), limits):
+                self.fail(depth, test)
             out.add(depth, f"{value} = {raw}")
         elif ftype == BOOL:
             self.fail(depth, f"type({raw}) is not bool")
             out.add(depth, f"{value} = {raw}")
         elif ftype == DECIMAL:
-            decimal = self.k(Decimal)
-            out.add(depth, f"if type({raw}) is {decimal} and {self.same(_plain_decimal)}({raw}):")
+            decimal, step = self.k(Decimal), self.k(_SMALLEST)
+            # Within the limits (.limits): below 10^15 and a whole number of millionths.  A
+            # NaN fails these tests with an InvalidOperation, which declines the record.
+            tests = [f"not ({test})" for test in _outside(raw, self.k(NUMBER_BOUND), limits)]
+            within = " and ".join([*tests, f"not {raw} % {step}"])
+            out.add(depth, f"if type({raw}) is {decimal} and {within}:")
             out.add(depth + 1, f"{value} = {raw}")
-            out.add(depth, f"elif type({raw}) is int:")
+            whole = " and ".join([f"not ({t})" for t in _outside(raw, self.k(INTEGER_BOUND), limits)])
+            out.add(depth, f"elif type({raw}) is int and {whole}:" if whole else f"elif type({raw}) is int:")
             out.add(depth + 1, f"{value} = {decimal}({raw})")
             out.add(depth, "else:")
             self.cached(_DECIMALS, raw, value, depth + 1)
@@ -287,6 +291,12 @@ class _Writer:
 
 
 _MISSING = object()
+
+
+def _outside(raw: str, bound: str, limits: tuple[bool, bool]) -> list[str]:
+    """The tests that a number is beyond the lower or the upper limit, as asked."""
+    low, high = limits
+    return [*([f"{raw} <= -{bound}"] if low else []), *([f"{raw} >= {bound}"] if high else [])]
 
 
 def _in_bounds(count: int, spec: FieldSpec) -> bool:

@@ -266,7 +266,7 @@ def limited_lines(handle: IO[bytes]) -> Iterator[bytes | tuple[int, int]]:
 
 
 def _ending(line: bytes) -> int:
-    """The length of a line's ending: "\n", "\r\n", or a "\r" left at the end of the file."""
+    """The length of a line's ending: LF, CR LF, or a CR left at the end of the file."""
     if line.endswith(b"\n"):
         return 2 if line.endswith(b"\r\n") else 1
     return 1 if line.endswith(b"\r") else 0
