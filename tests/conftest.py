@@ -27,11 +27,12 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 # Hypothesis profiles.  "fast", the default, is what every run of the suite (and CI)
 # uses: tests that set no max_examples draw 100 examples each, and the fuzz tests
-# (tests/test_fuzz_*.py) a share of that, about a minute together.  "long" is a local
-# fuzzing session, GOVINFO_FUZZ=long or --hypothesis-profile=long (docs/limits.md has
-# the command and its last figures): 200 times the examples, no time limit per example.
+# (tests/test_fuzz_*.py) a multiple of that, about half a minute together.  "long" is a
+# local fuzzing session, GOVINFO_FUZZ=long or --hypothesis-profile=long (docs/limits.md
+# has the command and its last figures): a hundred times the examples, and no time
+# limit per example.
 settings.register_profile("fast", print_blob=True)
 settings.register_profile(
-    "long", max_examples=20_000, deadline=None, print_blob=True, suppress_health_check=list(HealthCheck)
+    "long", max_examples=10_000, deadline=None, print_blob=True, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile("long" if os.environ.get("GOVINFO_FUZZ") == "long" else "fast")

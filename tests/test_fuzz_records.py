@@ -42,7 +42,8 @@ NAMES = st.sampled_from(sorted(RULESETS))
 
 
 def examples(share: float) -> settings:
-    """``share`` of the profile's examples (100 by default: the fast profile; see conftest)."""
+    """``share`` times the profile's examples: 100 in the fast profile, the default, and
+    10,000 in the long one (tests/conftest.py)."""
     count = max(int(settings.default.max_examples * share), 10)
     return settings(
         max_examples=count,
@@ -82,7 +83,7 @@ def _named_field(problem: RecordProblem) -> str:
     return re.split(r"[.\[]", problem.field)[0]
 
 
-@examples(0.4)
+@examples(0.8)
 @given(mixed_ledgers())
 def test_every_invalid_record_is_listed_with_its_field(case: tuple[str, list[dict[str, Any]], dict[str, str]]) -> None:
     name, ledger, wrong = case
@@ -135,7 +136,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-@examples(0.3)
+@examples(0.6)
 @given(mixed_ledgers(), st.sampled_from(["jsonl", "json", "csv"]))
 def test_ledger_files_list_every_invalid_record_and_lose_none(
     case: tuple[str, list[dict[str, Any]], dict[str, str]], fmt: str
@@ -237,7 +238,7 @@ def _accounted(text: str, problems: tuple[RecordProblem, ...], lines: set[int]) 
     assert all(problem.field and problem.message for problem in problems)
 
 
-@examples(1.0)
+@examples(2.0)
 @given(NAMES, st.lists(_LINES, max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_json_lines_garbage_is_accounted_for_line_by_line(name: str, lines: list[str], ending: str, bom: bool) -> None:
     text = ("\ufeff" if bom else "") + ending.join(lines)
@@ -246,7 +247,7 @@ def test_json_lines_garbage_is_accounted_for_line_by_line(name: str, lines: list
     _accounted(text.removeprefix("\ufeff"), validated.problems, {r.line for r in validated.records})
 
 
-@examples(0.2)
+@examples(0.4)
 @given(NAMES, st.lists(_LINES, max_size=6))
 def test_the_streamed_score_finds_what_the_whole_file_read_finds(name: str, lines: list[str]) -> None:
     text = "\n".join(lines)
@@ -263,7 +264,7 @@ def test_the_streamed_score_finds_what_the_whole_file_read_finds(name: str, line
         assert json.loads(out.getvalue())["ruleset"]["name"] == name
 
 
-@examples(1.0)
+@examples(2.0)
 @given(NAMES, st.one_of(_TEXT.map(lambda t: "[" + t), _JSONISH.map(_dumps), st.lists(_JSONISH, max_size=5)))
 def test_json_garbage_is_accounted_for_element_by_element(name: str, content: str | list[Any]) -> None:
     # A list is written one element a line, so that each element has its own line.
@@ -292,7 +293,7 @@ def _is_json(text: str) -> bool:
 _CELLS = st.one_of(_SCALARS.map(_cell), st.sampled_from(['"', '""', "a,b", "x\ny", "[1, 2]", '{"level": 1}', "\x00"]))
 
 
-@examples(1.0)
+@examples(2.0)
 @given(NAMES, st.lists(st.lists(_CELLS, max_size=12), max_size=6), st.lists(st.sampled_from(_FIELD_NAMES), max_size=12))
 def test_csv_garbage_rows_are_each_a_record_or_a_problem(name: str, rows: list[list[str]], header: list[str]) -> None:
     text, starts = _csv_rows([header or ["id"], *rows])
@@ -313,7 +314,7 @@ _VALUES = st.one_of(
 )
 
 
-@examples(1.0)
+@examples(2.0)
 @given(
     NAMES,
     st.lists(
@@ -383,7 +384,7 @@ def _option_pair(option: str) -> st.SearchStrategy[list[str]]:
     return (_SETTING if option == "--set" else _OPTION).map(lambda value: [option, value])
 
 
-@examples(0.3)
+@examples(0.6)
 @given(NAMES, st.lists(st.sampled_from(["--as-of", "--period", "--set"]).flatmap(_option_pair), max_size=3))
 def test_score_options_are_used_or_refused_in_words(name: str, options: list[list[str]]) -> None:
     record = json.dumps({"id": "R-1"})

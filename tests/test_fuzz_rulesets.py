@@ -40,7 +40,8 @@ NAME = "fuzz.gvr"
 
 
 def examples(share: float) -> settings:
-    """``share`` of the profile's examples (100 by default: the fast profile; see conftest)."""
+    """``share`` times the profile's examples: 100 in the fast profile, the default, and
+    10,000 in the long one (tests/conftest.py)."""
     count = max(int(settings.default.max_examples * share), 10)
     return settings(
         max_examples=count,
@@ -261,7 +262,7 @@ GENERATED = st.one_of(
 )
 
 
-@examples(0.6)
+@examples(1.2)
 @given(GENERATED)
 def test_generated_rulesets_compile_or_fail_with_a_location(text: str) -> None:
     compiles_or_fails_cleanly(text)
@@ -312,7 +313,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
     return name, "".join(tokens)
 
 
-@examples(0.3)
+@examples(0.6)
 @given(mutated())
 def test_mutated_bundled_rulesets_compile_or_fail_with_a_location(case: tuple[str, str]) -> None:
     _, text = case
@@ -333,13 +334,13 @@ _UNICODE = st.one_of(
 RANDOM_TEXT = st.lists(_UNICODE, max_size=60).map("".join)
 
 
-@examples(1.0)
+@examples(2.0)
 @given(RANDOM_TEXT)
 def test_random_unicode_fails_with_a_location(text: str) -> None:
     compiles_or_fails_cleanly(text)
 
 
-@examples(1.0)
+@examples(2.0)
 @given(st.sampled_from(sorted(BUNDLED)), st.lists(st.tuples(st.integers(0, 10**6), _UNICODE), min_size=1, max_size=4))
 def test_random_unicode_inside_a_bundled_ruleset_fails_with_a_location(
     name: str, inserts: list[tuple[int, str]]
@@ -351,7 +352,7 @@ def test_random_unicode_inside_a_bundled_ruleset_fails_with_a_location(
     compiles_or_fails_cleanly(text, base_dir=RULESETS)
 
 
-@examples(1.0)
+@examples(2.0)
 @given(st.binary(max_size=200) | st.sampled_from(sorted(BUNDLED)).flatmap(lambda n: _flipped(BUNDLED[n])))
 def test_random_bytes_in_a_ruleset_file_fail_with_a_location(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as directory:
@@ -390,7 +391,7 @@ def _flipped(text: str) -> st.SearchStrategy[bytes]:
 _CHECK_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): error: ")
 
 
-@examples(0.2)
+@examples(0.4)
 @given(st.one_of(RANDOM_TEXT, mutated().map(lambda case: case[1]), GENERATED))
 def test_check_exits_1_with_file_line_column_and_a_caret(text: str) -> None:
     with tempfile.TemporaryDirectory() as directory:
