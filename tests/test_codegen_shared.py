@@ -65,7 +65,16 @@ def outcomes(ruleset: Ruleset, record: Record) -> dict[str, Any]:
     run("closures", closures)
     run("fast path", fast)
     run("scorer", lambda: spelled(*ruleset.scorer(record.type, as_of=AS_OF)(record)))
+    run("tracer", lambda: spelled(*traced(ruleset.tracer(record.type, as_of=AS_OF)(record))))
     return found
+
+
+def traced(outcome: Any) -> tuple[Decimal, Decimal]:
+    # The tracer's totals, and its lines must be the rules that paid them.
+    assert outcome.lines is not None
+    if outcome.points or outcome.yuan:
+        assert outcome.lines, outcome
+    return outcome.points, outcome.yuan
 
 
 def assert_agree(ruleset: Ruleset, record: Record) -> Any:
@@ -77,7 +86,7 @@ def assert_agree(ruleset: Ruleset, record: Record) -> Any:
             continue
         if reference == RAISED:
             assert got == RAISED, (what, record.values, got)
-        elif what == "scorer":
+        elif what in ("scorer", "tracer"):
             assert got == reference[:2], (what, record.values, got, reference)
         else:
             assert got[:2] == reference[:2], (what, record.values, got, reference)

@@ -177,9 +177,9 @@ def interpreted(score: ir.Score, record: Record, ctx: Any) -> Any:
     return (out.points, out.yuan, out.stopped_by, out.lines, out.targets, out.warnings, out.reminders)
 
 
-def by_closures(compiled: CompiledScore, record: Record, ctx: Any) -> Any:
+def by_closures(compiled: CompiledScore, record: Record, ctx: Any, run: Callable[[Record], Any] | None = None) -> Any:
     try:
-        out = compiled.run(record.values, ctx, trace=True)
+        out = compiled.run(record.values, ctx, trace=True) if run is None else run(record)
     except EvaluationError:
         return RAISED
     assert out.lines is not None
@@ -226,6 +226,17 @@ def by_scorer(ruleset: Ruleset, record: Record, as_of: str, period: Period | Non
         return RAISED
 
 
+TRACERS: dict[tuple[Ruleset, str, str, Period | None], Callable[[Record], Any]] = {}
+
+
+def by_tracer(ruleset: Ruleset, record: Record, as_of: str, period: Period | None) -> Any:
+    """``Ruleset.tracer``: the traced path as the public API gives it."""
+    key = (ruleset, record.type, as_of, period)
+    if key not in TRACERS:
+        TRACERS[key] = ruleset.tracer(record.type, as_of=as_of, period=period)
+    return by_closures(ruleset._compiled.scores[record.type], record, None, TRACERS[key])
+
+
 def disagreements(ruleset: Ruleset, typed: Iterable[Record], as_of: str, period: str | None) -> list[str]:
     """Every difference between the interpreter and the fast evaluators, as text."""
     chosen, ctx = context(ruleset, as_of, period)
@@ -243,6 +254,7 @@ def disagreements(ruleset: Ruleset, typed: Iterable[Record], as_of: str, period:
             ("closures alone", by_closures_alone(compiled, record, ctx), expected),
             ("fast path", by_fast_path(compiled, record, ctx), without_lines),
             ("scorer", by_scorer(ruleset, record, as_of, chosen), totals),
+            ("tracer", by_tracer(ruleset, record, as_of, chosen), expected),
         ):
             if got != wanted:
                 found.append(f"{where}: {what}\n  gives       {got}\n  interpreter {wanted}")

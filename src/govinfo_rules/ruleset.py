@@ -12,7 +12,7 @@ from . import ir, nodes
 from .build import build_ruleset
 from .check import check_ruleset
 from .codegen import generate_score
-from .compile import extend
+from .compile import CompiledScore, Outcome, extend
 from .errors import Diagnostic, RecordError, RulesetError, UsageError
 from .evaluate import CompiledProgram, evaluate, period_values
 from .inputs import Input, RawRecord, read_records, read_text
@@ -81,9 +81,8 @@ class Ruleset:
 
     def validate(self, records: Iterable[Mapping[str, Any]], *, name: str = "<records>") -> list[Record]:
         """Type and check plain dicts; raise :class:`RecordError` listing every problem."""
-        source = Input(name, "", ())
-        raws = [RawRecord(dict(r) if isinstance(r, Mapping) else r, i, source, False) for i, r in enumerate(records, 1)]
-        result = self._validator.validate(raws)
+        items = (r if type(r) is dict else dict(r) if isinstance(r, Mapping) else r for r in records)
+        result = self._validator.validate_objects(items, Input(name, "", ()))
         if result.problems:
             raise RecordError(result.problems)
         return list(result.records)
@@ -117,9 +116,9 @@ class Ruleset:
         items = list(records)
         warnings: tuple[tuple[str, str], ...] = ()
         if any(not isinstance(r, Record) for r in items):
+            plain = [(i, r) for i, r in enumerate(items, 1) if not isinstance(r, Record)]
             source = Input("<records>", "", ())
-            raws = [RawRecord(r, i, source, False) for i, r in enumerate(items, 1) if not isinstance(r, Record)]
-            result = self._validator.validate(raws)
+            result = self._validator.validate_objects([r for _, r in plain], source, [i for i, _ in plain])
             if result.problems:
                 raise RecordError(result.problems)
             typed = [r for r in items if isinstance(r, Record)] + list(result.records)
@@ -135,13 +134,7 @@ class Ruleset:
         as the record's score block computes them, before crediting units — no trace,
         no warnings; per-unit rules, ranks and awards need :meth:`evaluate`.  For host
         systems that score on every save, and for benchmarks."""
-        score = self._compiled.scores.get(record_type)
-        if score is None:
-            known = ", ".join(self._compiled.scores)
-            raise UsageError(f"no score block for record type '{record_type}' (scored types: {known})")
-        day = as_of if isinstance(as_of, dt.date) else parse_date(as_of) if as_of else dt.date.today()
-        chosen = Period.parse(period) if isinstance(period, str) else period
-        ctx = (day, period_values(chosen, day))
+        score, ctx = self._score_block(record_type, as_of, period)
         schema = next(s for s in self.program.schemas if s.name == record_type)
         fast = generate_score(score.score, schema, self.name, ctx=ctx)
         if fast is not None:
@@ -153,6 +146,33 @@ class Ruleset:
             return outcome.points, outcome.yuan
 
         return score_one
+
+    def _score_block(
+        self, record_type: str, as_of: dt.date | str | None, period: Period | str | None
+    ) -> tuple[CompiledScore, Any]:
+        score = self._compiled.scores.get(record_type)
+        if score is None:
+            known = ", ".join(self._compiled.scores)
+            raise UsageError(f"no score block for record type '{record_type}' (scored types: {known})")
+        day = as_of if isinstance(as_of, dt.date) else parse_date(as_of) if as_of else dt.date.today()
+        chosen = Period.parse(period) if isinstance(period, str) else period
+        return score, (day, period_values(chosen, day))
+
+    def tracer(
+        self, record_type: str, *, as_of: dt.date | str | None = None, period: Period | str | None = None
+    ) -> Callable[[Record], Outcome]:
+        """Like :meth:`scorer`, with the trace: a function giving one validated record's
+        :class:`~govinfo_rules.compile.Outcome` — ``points``, ``yuan`` and ``lines``, the
+        rules that paid and what each gave, as ``explain`` shows them — before crediting
+        units.  The numbers are the scorer's (tested)."""
+        score, ctx = self._score_block(record_type, as_of, period)
+        run = score.run
+        score.prepare_trace()
+
+        def trace_one(record: Record) -> Outcome:
+            return run(record.values, ctx, trace=True)
+
+        return trace_one
 
     def computed(self, record: Record, *, as_of: dt.date, period: str | None) -> tuple[tuple[str, Any], ...]:
         """The values of the `let`s of a record's score block, as `explain` shows them."""

@@ -9,6 +9,7 @@ label; JSON numbers arrive as ``int``/``Decimal`` and are never floats.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from .check import suggest
 from .compile import Fn, compile_expr, message
 from .errors import RecordError, RecordProblem
 from .fastvalidate import FastValidator, generate_validator
-from .inputs import PathPart, RawRecord, format_path, loads
+from .inputs import Input, PathPart, RawRecord, format_path, loads
 from .limits import date_problem, list_problem, number_problem
 from .types import (
     BOOL,
@@ -58,6 +59,19 @@ class Validated:
     records: tuple[Record, ...]
     warnings: tuple[tuple[str, str], ...]  # (record id, message)
     problems: tuple[RecordProblem, ...]
+
+
+class _Collected:
+    """What validating a run of records has found so far."""
+
+    def __init__(self) -> None:
+        self.records: list[Record] = []
+        self.problems: list[RecordProblem] = []
+        self.warnings: list[tuple[str, str]] = []
+        self.first_seen: dict[str, int] = {}  # id -> line
+
+    def result(self) -> Validated:
+        return Validated(tuple(self.records), tuple(self.warnings), tuple(self.problems))
 
 
 def _compile_require(require: ir.Require) -> tuple[Fn, tuple[str, ...], tuple[str | Fn, ...]]:
@@ -307,44 +321,78 @@ class Validator:
     # --- records ------------------------------------------------------------------------
 
     def validate(self, raws: Iterable[RawRecord]) -> Validated:
-        records: list[Record] = []
-        problems: list[RecordProblem] = []
-        warnings: list[tuple[str, str]] = []
-        first_seen: dict[str, int] = {}
+        state = _Collected()
         only = next(iter(self.schemas.values())) if len(self.schemas) == 1 else None
         for raw in raws:
-            data = raw.data
-            if not isinstance(data, dict):
-                problems.append(raw.problem(None, (), f"a record must be a JSON object, got {_describe(data)}"))
-                continue
-            record_id = self._record_id(data)
-            check = _RecordCheck(raw, record_id)
-            if record_id is None:
-                check.bad(
-                    ("id",),
-                    "missing required field"
-                    if "id" not in data
-                    else f"expected a non-empty id, got {_describe(data.get('id'))}",
-                )
-            elif record_id in first_seen:
-                check.bad(("id",), f"duplicate id '{record_id}' (first on line {first_seen[record_id]})")
-            else:
-                first_seen[record_id] = raw.line
-            schema = self._schema(data, only, check)
-            if schema is not None:
-                # A record the generated function accepts is one the careful path would
-                # type the same, with no problem and no warning; for any other it says None.
-                fast = None if raw.textual else self.fast.get(schema.name)
-                values = fast(data) if fast is not None else None
-                if values is None:
-                    values = self.struct(data, schema.struct, (), raw.textual, check)
-                if values is not _MISSING and not check.problems:
-                    records.append(Record(record_id or "", schema.name, values, raw.line, raw.input.name))
-            if check.problems:
-                problems.extend(check.problems)
-            if check.warnings:  # rare: no generator to build for every record
-                warnings.extend((record_id or "?", w) for w in check.warnings)
-        return Validated(tuple(records), tuple(warnings), tuple(problems))
+            self._one(raw, only, state)
+        return state.result()
+
+    def validate_objects(self, items: Iterable[Any], source: Input, lines: Iterable[int] | None = None) -> Validated:
+        """Type records given as Python objects (dicts as ``json.loads`` gives them), each
+        at its number in ``lines`` (default 1, 2, …) of ``source``: :meth:`validate` without a :class:`RawRecord` per
+        record.  A record the generated function accepts, with a plain ASCII id not seen
+        before, is typed right here; any other goes through :meth:`validate`'s own steps,
+        so the result is the same, only reached sooner."""
+        state = _Collected()
+        only = next(iter(self.schemas.values())) if len(self.schemas) == 1 else None
+        routes: dict[Any, tuple[str, FastValidator]] = {}
+        for schema in self.schemas.values():
+            fast = self.fast.get(schema.name)
+            if fast is not None and normalize_text(schema.name) == schema.name:
+                routes[schema.name] = (schema.name, fast)
+                if schema is only:
+                    routes[None] = (schema.name, fast)
+        first_seen, records, name = state.first_seen, state.records, source.name
+        for line, data in zip(itertools.count(1) if lines is None else lines, items, strict=False):
+            if type(data) is dict:
+                kind = data.get("type")
+                route = routes.get(kind) if kind is None or type(kind) is str else None
+                record_id = data.get("id")
+                # NFKC leaves ASCII text as it is: trimming is all normalize_text does to it.
+                if route is not None and type(record_id) is str and record_id.isascii():
+                    record_id = record_id.strip()
+                    if record_id and record_id not in first_seen:
+                        values = route[1](data)
+                        if values is not None:
+                            first_seen[record_id] = line
+                            records.append(Record(record_id, route[0], values, line, name))
+                            continue
+            self._one(RawRecord(data, line, source, False), only, state)
+        return state.result()
+
+    def _one(self, raw: RawRecord, only: ir.Schema | None, state: _Collected) -> None:
+        data = raw.data
+        if not isinstance(data, dict):
+            state.problems.append(raw.problem(None, (), f"a record must be a JSON object, got {_describe(data)}"))
+            return
+        first_seen = state.first_seen
+        record_id = self._record_id(data)
+        check = _RecordCheck(raw, record_id)
+        if record_id is None:
+            check.bad(
+                ("id",),
+                "missing required field"
+                if "id" not in data
+                else f"expected a non-empty id, got {_describe(data.get('id'))}",
+            )
+        elif record_id in first_seen:
+            check.bad(("id",), f"duplicate id '{record_id}' (first on line {first_seen[record_id]})")
+        else:
+            first_seen[record_id] = raw.line
+        schema = self._schema(data, only, check)
+        if schema is not None:
+            # A record the generated function accepts is one the careful path would
+            # type the same, with no problem and no warning; for any other it says None.
+            fast = None if raw.textual else self.fast.get(schema.name)
+            values = fast(data) if fast is not None else None
+            if values is None:
+                values = self.struct(data, schema.struct, (), raw.textual, check)
+            if values is not _MISSING and not check.problems:
+                state.records.append(Record(record_id or "", schema.name, values, raw.line, raw.input.name))
+        if check.problems:
+            state.problems.extend(check.problems)
+        if check.warnings:  # rare: no generator to build for every record
+            state.warnings.extend((record_id or "?", w) for w in check.warnings)
 
     @staticmethod
     def _record_id(data: dict[str, Any]) -> str | None:
