@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -142,10 +143,28 @@ def test_csv_output_lists_units(capsys: pytest.CaptureFixture[str]) -> None:
     assert rows[1][:4] == ["1", "党政综合办", "23.5", "900"]
 
 
-def test_xlsx_output_is_not_there_yet(capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_output_needs_a_file_or_a_pipe(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     code, _, err = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "xlsx")
     assert code == 2
-    assert "--format xlsx is not available yet" in err
+    assert "--format xlsx writes an .xlsx workbook: give -o FILE.xlsx, or pipe the output" in err
+
+
+def test_html_report_from_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # The JSON Lines ledger takes the whole-report path (the report lists every trace),
+    # and the page holds the ranking of the JSON output, unit by unit.
+    target = tmp_path / "report.html"
+    code, _, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "html", "-o", str(target))
+    assert code == 0
+    code, out, _ = run(capsys, "score", "wenzhou", str(LEDGER), *YEAR, "--format", "json")
+    units = json.loads(out)["units"]
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    positions = [page.index(f">{unit['unit']}<") for unit in units]
+    assert positions == sorted(positions)
+    assert all(f">{unit['points']}<" in page for unit in units)
 
 
 def test_explain_shows_paid_dropped_and_other_rules(capsys: pytest.CaptureFixture[str]) -> None:

@@ -353,9 +353,16 @@ class _Builder:
         optional = False
         minimum = maximum = None
         default = None
+        label: n.String | None = None
         for mod in node.children[2:]:
             assert isinstance(mod, Tree)
-            if mod.data == "mod_optional":
+            if mod.data == "mod_label":
+                token = mod.children[0]
+                assert isinstance(token, Token)
+                if label is not None:
+                    self.errors.append(Diagnostic(f"field '{name.value}' has two labels", self.span(token)))
+                label = n.String(self.string(token), span=self.span(token))
+            elif mod.data == "mod_optional":
                 optional = True
             elif mod.data == "mod_min":
                 minimum = self.number(mod.children[0])  # type: ignore[arg-type]
@@ -370,6 +377,7 @@ class _Builder:
             minimum=minimum,
             maximum=maximum,
             default=default,
+            label=label,
             span=self.span(name),
         )
 

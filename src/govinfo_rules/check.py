@@ -30,11 +30,13 @@ from .types import (
     BOOL,
     DATE,
     DECIMAL,
+    ID_LABEL,
     INTEGER,
     NAME,
     NULL,
     SCALARS,
     TEXT,
+    TYPE_LABEL,
     EnumT,
     FieldSpec,
     ListT,
@@ -57,6 +59,12 @@ def suggest(word: str, candidates: Sequence[str]) -> str | None:
     """The closest candidate to ``word``, for "did you mean" hints."""
     found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.0)
     return found[0] if found else None
+
+
+def _header_column(spec: FieldSpec, header: Sequence[str]) -> int | None:
+    """The column of a data table's field: its name or its label, as headers compare."""
+    keys = {name_key(spec.name), *([name_key(spec.label)] if spec.label is not None else [])}
+    return next((i for i, cell in enumerate(header) if cell in keys), None)
 
 
 def _did_you_mean(word: str, candidates: Sequence[str]) -> str:
@@ -153,9 +161,19 @@ class _Checker:
         self.error(f"unknown type '{expr.name}'{_did_you_mean(expr.name, known)}", expr.span)
         return TEXT
 
-    def make_struct(self, name: str, fields: Sequence[n.Field], implicit: Sequence[FieldSpec]) -> StructT:
+    def make_struct(
+        self,
+        name: str,
+        fields: Sequence[n.Field],
+        implicit: Sequence[FieldSpec],
+        columns: Sequence[tuple[str, str]] = (),
+    ) -> StructT:
+        """The struct of ``fields`` after the ``implicit`` ones (a record's ``id``);
+        ``columns`` are further columns a ledger row may have, each with its label (a
+        record's ``type``): no field's label may take their headers."""
         specs: list[FieldSpec] = list(implicit)
         seen = {f.name for f in implicit}
+        self.check_labels(name, fields, implicit, columns)
         for field in fields:
             if field.name in seen:
                 self.error(f"field '{field.name}' is declared twice in {name}", field.span)
@@ -179,11 +197,82 @@ class _Checker:
                     field.maximum,
                     default,
                     field.span,
+                    field.label.value if field.label is not None else None,
                 )
             )
         struct = StructT(name, tuple(specs))
         self.measure(struct)
         return struct
+
+    def check_labels(
+        self,
+        name: str,
+        fields: Sequence[n.Field],
+        implicit: Sequence[FieldSpec],
+        columns: Sequence[tuple[str, str]],
+    ) -> None:
+        """A label names one field: it is neither another field's name nor another
+        field's label (compared as headers are: NFKC, all white space removed)."""
+        builtins = {column for column, _ in columns} | {spec.name for spec in implicit}
+        names: dict[str, str] = {}
+        for column, header in columns:
+            names[name_key(column)] = names[name_key(header)] = column
+        for spec in implicit:
+            names[name_key(spec.name)] = spec.name
+            if spec.label is not None:
+                names.setdefault(name_key(spec.label), spec.name)
+        for field in fields:
+            names.setdefault(name_key(field.name), field.name)
+        taken: dict[str, str] = {}  # label key -> the field it labels
+        for field in fields:
+            label = field.label
+            if label is None:
+                continue
+            key = name_key(label.value)
+            if not key:
+                self.error(f"the label of field '{field.name}' is empty", label.span)
+                continue
+            other = names.get(key, field.name)
+            if other != field.name:
+                what = f"the name of field '{other}'"
+                if other in builtins:
+                    what = f"a header of the '{other}' column that every record has"
+                self.error(
+                    f"label '{label.value}' of field '{field.name}' in {name} is {what}: "
+                    "a column header must name one field",
+                    label.span,
+                )
+            elif taken.get(key, field.name) != field.name:
+                self.error(
+                    f"label '{label.value}' of field '{field.name}' in {name} is already the label of field "
+                    f"'{taken[key]}'",
+                    label.span,
+                )
+            taken.setdefault(key, field.name)
+
+    def check_record_labels(self, decls: Sequence[n.RecordDecl]) -> None:
+        """One ledger sheet holds every record type, under one header row: a header
+        that names a field of one record type names no other field in another."""
+        owner: dict[str, tuple[str, str]] = {}  # header key -> (field, record type)
+        for decl in decls:
+            for field in decl.fields:
+                owner.setdefault(name_key(field.name), (field.name, decl.name))
+        for decl in decls:
+            own = {name_key(f.name) for f in decl.fields}
+            for field in decl.fields:
+                if field.label is None or not name_key(field.label.value):
+                    continue
+                key = name_key(field.label.value)
+                if key in own and key != name_key(field.name):
+                    continue  # another field's name in the same record type: check_labels said so
+                other, record = owner.setdefault(key, (field.name, decl.name))
+                if other != field.name and record != decl.name:
+                    self.error(
+                        f"label '{field.label.value}' of field '{field.name}' in {decl.name} also names field "
+                        f"'{other}' of {record}: one ledger sheet holds every record type, so a column header "
+                        "must name one field",
+                        field.label.span,
+                    )
 
     def measure(self, struct: StructT) -> None:
         """Note how deep and how large a struct's values are; report the first struct
@@ -277,6 +366,7 @@ class _Checker:
             if isinstance(table, n.CsvTable):
                 self.load_csv_table(table)
         schemas = tuple(self.check_record(r) for r in rs.records)
+        self.check_record_labels(rs.records)
         by_name = {s.name: s for s in schemas}
         if len(by_name) != len(schemas):
             seen: set[str] = set()
@@ -407,8 +497,8 @@ class _Checker:
         return None
 
     def check_record(self, decl: n.RecordDecl) -> ir.Schema:
-        implicit = (FieldSpec("id", TEXT, 0, span=decl.span),)
-        struct = self.make_struct(decl.name, decl.fields, implicit)
+        implicit = (FieldSpec("id", TEXT, 0, span=decl.span, label=ID_LABEL),)
+        struct = self.make_struct(decl.name, decl.fields, implicit, (("type", TYPE_LABEL),))
         self.structs.setdefault(decl.name, struct)
         scope = _Scope((struct,), context=False)
         dated = period_by = None
@@ -1055,8 +1145,9 @@ class _Checker:
                 f"table '{decl.name}': {decl.path} is not valid CSV: {failure[1]}", Span(source, line, 1, line, 2)
             )
             return
-        header = [normalize_text(h) for h in read[0][1]] if read else []
-        missing = [f.name for f in struct.fields if f.name not in header]
+        header = [name_key(h) for h in read[0][1]] if read else []
+        columns = {f.name: _header_column(f, header) for f in struct.fields}
+        missing = [name for name, column in columns.items() if column is None]
         if missing:
             self.error(f"{decl.path}: the header lacks column(s) {', '.join(missing)} of table {decl.name}", decl.span)
             return
@@ -1067,7 +1158,8 @@ class _Checker:
                 continue
             values = []
             for spec in struct.fields:
-                column = header.index(spec.name)
+                column = columns[spec.name]
+                assert column is not None
                 cell = cells[column] if column < len(cells) else ""
                 col = csv_cell_column(source.line(line), column)
                 where = Span(source, line, col, line, col + max(len(cell), 1))

@@ -1,10 +1,12 @@
-"""The ``govinfo-rules`` command: check, score, explain; test, audit, lint, fmt, diff.
+"""The ``govinfo-rules`` command: check, score, explain; test, audit, lint, fmt, diff, template.
 
 Exit status: 0 success; 1 invalid ruleset or invalid input (every problem on stderr
 as ``FILE:LINE:COL: error: ...`` with the line and a caret); 2 wrong usage.
 
 Output, on standard output or in ``-o FILE``, is UTF-8 whatever the locale, and a file
-is replaced at once (:func:`_emit_to`).  ``score`` checks that every record read is
+is replaced at once (:func:`_emit_to`).  ``score --format xlsx`` and ``template`` write
+a workbook (to a file, or to a pipe, never to a terminal); ``score --format csv -o DIR/``
+writes one CSV file per section of the report into a directory.  ``score`` checks that every record read is
 scored, not counted, left out or rejected (:mod:`.accounting`) before it writes
 anything, and with ``--skip-invalid`` prints that account on standard error.
 """
@@ -30,7 +32,7 @@ from . import __version__
 from .accounting import Accounting, problem_entries
 from .errors import GovinfoRulesError, InputError, RecordError, RecordProblem, UsageError
 from .explain import explain_record
-from .inputs import detect_format, read_records, read_text
+from .inputs import ReadResult, detect_format, header_names, read_ledger
 from .periods import Period, parse_date
 from .render import rejected_lines, render_csv_units, render_table
 from .report import Rejected, Report
@@ -58,10 +60,14 @@ def _parser() -> argparse.ArgumentParser:
             help="override a ruleset parameter (repeatable)",
         )
 
+    def sheet_arg(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx ledger (default: the first)")
+
     def run_args(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("input", metavar="INPUT", help="records: .jsonl, .json or .csv")
+        sub.add_argument("input", metavar="INPUT", help="records: .jsonl, .json, .csv or .xlsx")
         sub.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
         sub.add_argument("--period", metavar="P", help="2024, 2024-Q3 or 2024-03 (default: all records)")
+        sheet_arg(sub)
 
     check = commands.add_parser("check", help="parse, compile and validate a ruleset")
     ruleset_args(check)
@@ -69,8 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score a ledger")
     ruleset_args(score)
     run_args(score)
-    score.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
-    score.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    score.add_argument("--format", choices=("table", "json", "csv", "xlsx", "html"), default="table")
+    score.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of standard output (--format csv: a directory, or a path ending in /, "
+        "gets one CSV file per section)",
+    )
     score.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -124,6 +136,14 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when the results differ (as git diff does)")
     diff.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
 
+    template = commands.add_parser("template", help="an Excel ledger to fill in: headers, lists of values, notes")
+    ruleset_args(template)
+    template.add_argument("-o", "--output", metavar="FILE", help="the .xlsx file to write (a pipe if omitted)")
+    template.add_argument(
+        "--from", dest="source", metavar="LEDGER", help="pre-fill the rows with the records of this ledger"
+    )
+    sheet_arg(template)
+
     fmt = commands.add_parser("fmt", help="rewrite ruleset files in the canonical layout, comments kept")
     fmt.add_argument("files", nargs="+", metavar="FILE", help="ruleset files, rewritten in place; - for standard input")
     fmt.add_argument("--check", action="store_true", help="change nothing: show a diff, exit 1 if a file would change")
@@ -159,14 +179,20 @@ def _check_output(output: str | None) -> None:
         raise OutputError(f"{output}: error: cannot write: it is a directory")
 
 
-def _emit_to(emit: Any, output: str | None) -> None:
+def _emit_to(emit: Any, output: str | None, *, binary: bool = False) -> None:
     """Call ``emit`` with standard output or, for ``-o FILE``, a temporary file beside
     the target renamed into place once complete, so a reader never sees half a file:
     the target holds its previous content until the new one is whole and on disk, and
     a failure removes the temporary file.  The file gets the mode a new file gets (or
-    keeps the mode of the file it replaces), not the temporary file's private one."""
+    keeps the mode of the file it replaces), not the temporary file's private one.
+    ``binary``: ``emit`` writes bytes (a workbook)."""
     if output is None:
-        emit(sys.stdout)
+        if binary:
+            sys.stdout.flush()
+            emit(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            emit(sys.stdout)
         return
     target = Path(output)
     try:
@@ -174,7 +200,8 @@ def _emit_to(emit: Any, output: str | None) -> None:
     except OSError as err:
         raise OutputError(f"{output}: error: cannot write: {err.strerror or err}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        opened = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with opened as handle:
             emit(handle)
             handle.flush()
             os.fsync(handle.fileno())  # the rename must not reach the disk before the data
@@ -196,8 +223,22 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def _read_ledger(ruleset: Ruleset, name: str, sheet: str | None) -> tuple[str, ReadResult]:
+    """A ledger of any format, its columns named by field names or the ruleset's labels."""
+    return read_ledger(Path(name), sheet=sheet, headers=header_names(ruleset.program))
+
+
+def _validated(ruleset: Ruleset, name: str, sheet: str | None) -> Validated:
+    """:meth:`Ruleset.read`, for every format and with labels: the typed records and
+    every problem, read and validation problems in input order."""
+    _, read = _read_ledger(ruleset, name, sheet)
+    validated = ruleset.validate_raw(read.records)
+    problems = sorted(read.problems + validated.problems, key=lambda p: p.line)
+    return Validated(validated.records, validated.warnings, tuple(problems))
+
+
 def _read(ruleset: Ruleset, args: argparse.Namespace) -> Validated:
-    validated = ruleset.read(args.input)
+    validated = _validated(ruleset, args.input, args.sheet)
     if validated.problems:
         raise RecordError(validated.problems)
     return validated
@@ -216,12 +257,13 @@ class _InvalidRecords(RecordError):
         return self.records
 
 
-def _read_counted(ruleset: Ruleset, name: str, skip_invalid: bool) -> tuple[Validated, tuple[Rejected, ...], int]:
+def _read_counted(
+    ruleset: Ruleset, name: str, skip_invalid: bool, sheet: str | None = None
+) -> tuple[Validated, tuple[Rejected, ...], int]:
     """:meth:`Ruleset.read`, step by step, to count the records read apart from their
     validation: the records, the rejected ones (each problem with its record) and
     how many records were read."""
-    text = read_text(Path(name))
-    read = read_records(text, name)
+    text, read = _read_ledger(ruleset, name, sheet)
     validated = ruleset.validate_raw(read.records)
     problems = sorted(read.problems + validated.problems, key=lambda p: p.line)
     rejected: tuple[Rejected, ...] = ()
@@ -244,44 +286,152 @@ def _period(text: str | None) -> Period | None:
     return Period.parse(text) if text else None
 
 
+def _binary_output(output: str | None, what: str) -> None:
+    """A workbook goes to a file or a pipe; on a terminal it would be noise."""
+    if output is None and sys.stdout.isatty():
+        raise UsageError(f"{what} writes an .xlsx workbook: give -o FILE.xlsx, or pipe the output")
+
+
+def _csv_directory(output: str | None) -> Path | None:
+    """The directory of ``score --format csv -o DIR``: an existing directory, or a path
+    ending in a slash (made if missing; its parent must exist)."""
+    if output is None:
+        return None
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        directory = Path(output)
+        if not directory.is_dir() and not directory.parent.is_dir():
+            raise OutputError(f"{output}: error: cannot write: no such directory '{directory.parent}'")
+        if directory.exists() and not directory.is_dir():
+            raise OutputError(f"{output}: error: cannot write: it is a file, not a directory")
+        return directory
+    return None
+
+
 def _score(args: argparse.Namespace) -> int:
-    if args.format == "xlsx":
-        raise UsageError("--format xlsx is not available yet; use json, csv or table")
     ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
     as_of = parse_date(args.as_of) if args.as_of else None
     period = _period(args.period)
-    _check_output(args.output)
-    if Path(args.input).suffix.lower() in (".jsonl", ".ndjson"):
+    directory = _csv_directory(args.output) if args.format == "csv" else None
+    if args.format == "xlsx":
+        _binary_output(args.output, "--format xlsx")
+    if directory is None:
+        _check_output(args.output)
+    sections = args.format == "xlsx" or directory is not None
+    whole = sections or args.format == "html"  # the HTML report lists every record's trace
+    if Path(args.input).suffix.lower() in (".jsonl", ".ndjson") and not whole and args.sheet is None:
         return _score_stream(ruleset, args, as_of, period)
-    validated, rejected, read = _read_counted(ruleset, args.input, args.skip_invalid)
-    # Only the JSON output shows traces: the table and CSV take the fast path.
+    validated, rejected, read = _read_counted(ruleset, args.input, args.skip_invalid, args.sheet)
+    # The JSON output and the HTML report show traces, and so do the sheets of a workbook or a CSV
+    # directory (a column of each record's rules): the table and CSV take the fast path.
     report = ruleset.evaluate_validated(
-        validated.records, as_of=as_of, period=period, warnings=validated.warnings, trace=args.format == "json"
+        validated.records,
+        as_of=as_of,
+        period=period,
+        warnings=validated.warnings,
+        trace=args.format in ("json", "html") or sections,
     )
     if rejected:
         report = attrs.evolve(report, rejected=rejected)
     accounting = Accounting.of(read, report).check()  # before anything is written
-    if args.format == "json":
-        text = report.to_json_text()
-    elif args.format == "csv":
-        text = render_csv_units(report)
+    if args.format == "xlsx":
+        from .xlsx import report_workbook, workbook_bytes
+
+        data = workbook_bytes(report_workbook(report, rejected=args.skip_invalid, where=args.output or "-"))
+        _emit_to(lambda handle: handle.write(data), args.output, binary=True)
+    elif directory is not None:
+        from .tabular import csv_files
+
+        _write_files(directory, csv_files(report, rejected=args.skip_invalid))
     else:
-        text = render_table(report)
-    _write(text, args.output)
+        if args.format == "json":
+            text = report.to_json_text()
+        elif args.format == "html":
+            from .html_report import render_html
+
+            text = render_html(report, ruleset)
+        elif args.format == "csv":
+            text = render_csv_units(report)
+        else:
+            text = render_table(report)
+        _write(text, args.output)
     if args.skip_invalid:
-        _account(accounting, report, args.format)
+        listed = None
+        if args.format == "xlsx":
+            listed = "see the sheet 拒收记录"
+        elif directory is not None:
+            listed = f"see {directory / 'rejected.csv'}"
+        elif args.format == "html":
+            listed = "see 退回的记录 in the report"
+        _account(accounting, report, args.format, listed)
     return 0
 
 
-def _account(accounting: Accounting, report: Report, fmt: str) -> None:
+def _write_files(directory: Path, files: dict[str, str]) -> None:
+    """CSV files into a directory, UTF-8 with a byte order mark (without one, Excel
+    reads UTF-8 CSV as the local code page).  Each file is written whole beside its
+    target first; the renames follow once all are written."""
+    try:
+        directory.mkdir(exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"{directory}: error: cannot write: {err.strerror or err}") from None
+    written: list[tuple[str, Path]] = []
+    try:
+        for name, text in files.items():
+            target = directory / name
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            written.append((tmp, target))
+            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, _mode_for(target))
+        for tmp, target in written:
+            os.replace(tmp, target)
+    except OSError as err:
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{directory}: error: cannot write: {err.strerror or err}") from None
+
+
+def _account(accounting: Accounting, report: Report, fmt: str, listed: str | None = None) -> None:
     """With --skip-invalid, exit status 0 no longer says that every record was valid:
     this line says what became of each one (and CSV, which has no room for them, has
     the rejected records listed here)."""
-    listed = {"json": "see 'rejected'", "table": "see 'Rejected'"}.get(fmt, "listed above")
-    if fmt not in ("json", "table"):
-        for line in rejected_lines(report):
-            sys.stderr.write(f"govinfo-rules: rejected: {line}\n")
+    if listed is None:
+        listed = {"json": "see 'rejected'", "table": "see 'Rejected'"}.get(fmt, "listed above")
+        if fmt not in ("json", "table"):
+            for line in rejected_lines(report):
+                sys.stderr.write(f"govinfo-rules: rejected: {line}\n")
     sys.stderr.write(accounting.line(listed) + "\n")
+
+
+def _template(args: argparse.Namespace) -> int:
+    """An Excel ledger for the ruleset, optionally with the records of another ledger."""
+    from .template import template_workbook
+    from .xlsx import workbook_bytes
+
+    ruleset = load_ruleset(args.ruleset, overrides=_overrides(args.param))
+    _binary_output(args.output, "template")
+    _check_output(args.output)
+    records: list[dict[str, Any]] = []
+    if args.source is not None:
+        _, read = _read_ledger(ruleset, args.source, args.sheet)
+        problems = list(read.problems)
+        for raw in read.records:
+            if isinstance(raw.data, dict):
+                records.append(raw.data)
+            else:
+                problems.append(raw.problem(None, (), "a record must be a JSON object"))
+        if problems:
+            raise RecordError(sorted(problems, key=lambda p: p.line))
+    elif args.sheet is not None:
+        raise UsageError("--sheet chooses the sheet of the --from ledger")
+    data = workbook_bytes(template_workbook(ruleset, records, where=args.output or "-"))
+    _emit_to(lambda handle: handle.write(data), args.output, binary=True)
+    if args.output is not None:
+        filled = f" with {len(records)} record(s)" if args.source is not None else ""
+        sys.stderr.write(f"wrote {args.output}: the {ruleset.name} ledger template{filled}\n")
+    return 0
 
 
 def _score_stream(ruleset: Ruleset, args: argparse.Namespace, as_of: Any, period: Period | None) -> int:
@@ -399,7 +549,7 @@ def _diff(args: argparse.Namespace) -> int:
             given = f" with {option} {' '.join(pairs)}" if pairs else ""
             sys.stderr.write(f"govinfo-rules: {side} ruleset '{name}'{given} is invalid; nothing was compared\n")
             return 1
-        sides.append((side, ruleset, ruleset.read(args.input)))
+        sides.append((side, ruleset, _validated(ruleset, args.input, args.sheet)))
     if any(validated.problems for _, _, validated in sides):
         return _diff_rejected(sides)
     (_, old, old_read), (_, new, new_read) = sides
@@ -524,6 +674,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff(args)
         if args.command == "fmt":
             return _fmt(args)
+        if args.command == "template":
+            return _template(args)
         return _explain(args)
     except UsageError as err:
         parser.print_usage(sys.stderr)

@@ -321,6 +321,8 @@ def field(f: n.Field, default_first: bool = False) -> str:
         text += f" max {number(f.maximum)}"
     if f.default is not None and not default_first:
         text += f" default {literal(f.default)}"
+    if f.label is not None:
+        text += f" label {quote(f.label.value)}"
     return text
 
 
@@ -498,7 +500,11 @@ class _Printer:
         def inner(indent: int, end: Pos) -> list[_Line]:
             # After `default LITERAL` the grammar reads `note` as the keyword, so a field
             # named note must not follow a default printed last (the source had it earlier).
-            follows_note = [i + 1 < len(fields) and fields[i + 1].name == "note" for i in range(len(fields))]
+            # A label printed last stands between them.
+            follows_note = [
+                i + 1 < len(fields) and fields[i + 1].name == "note" and fields[i].label is None
+                for i in range(len(fields))
+            ]
             items = [
                 _Item(_start(f.span), self.field_item(f, first)) for f, first in zip(fields, follows_note, strict=True)
             ]

@@ -1,9 +1,16 @@
-"""Reading ledgers: JSON Lines, a JSON array or CSV, with the position of every value.
+"""Reading ledgers: JSON Lines, a JSON array, CSV or an Excel sheet, with the position
+of every value.
 
-Entry point: :func:`read_records`.  Nothing is typed here: each record comes out as
-the raw object (a dict) with its line and a way to find the line and column of any
-field, so that :mod:`.validate` can point at the exact offending value.  Numbers are
-read as ``int`` or ``Decimal``, never as binary floats.
+Entry points: :func:`read_ledger` (a file of any of these formats) and
+:func:`read_records` (a text).  Nothing is typed here: each record comes out as the raw
+object (a dict) with its line and a way to find the line and column of any field, so
+that :mod:`.validate` can point at the exact offending value.  Numbers are read as
+``int`` or ``Decimal``, never as binary floats.
+
+The columns of a CSV file or a sheet are named by the fields' names or by the labels a
+ruleset declares (``unit: name label "报送科室"``), compared after NFKC with all white
+space removed: :func:`header_names` lists them, :func:`name_columns` applies them.
+Excel sheets are read by :mod:`.xlsx`, into the same raw records as CSV rows.
 """
 
 from __future__ import annotations
@@ -16,12 +23,16 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
 from .errors import InputError, RecordProblem, UsageError
 from .limits import MAX_RECORD_BYTES
+from .types import ID_LABEL, TYPE_LABEL, name_key
+
+if TYPE_CHECKING:
+    from .ir import Program
 
 PathPart = str | int
 _WS = re.compile(r"[ \t\n\r]*")
@@ -142,13 +153,18 @@ class RawRecord:
     input: Input
     textual: bool  # CSV: every scalar is a string, lists and structs are JSON text
     offset: int = 0  # where the record's JSON text starts (JSON inputs)
-    cells: tuple[str, ...] = ()  # CSV: the header, to find a field's column
+    cells: tuple[str, ...] = ()  # CSV and sheets: the field each column names, to find a field's column
+    columns: tuple[int, ...] = ()  # sheets: the column number of each of ``cells``
 
     def locate(self, path: Sequence[PathPart]) -> tuple[int, int]:
-        """The (line, column) of the value at ``path``, or of the record's start."""
+        """The (line, column) of the value at ``path``, or of the record's start; in a
+        sheet, the row and the column number of the cell."""
         if self.textual:
             if path and isinstance(path[0], str) and path[0] in self.cells:
-                return self.line, csv_cell_column(self.input.line(self.line), self.cells.index(path[0]))
+                index = self.cells.index(path[0])
+                if self.columns:
+                    return self.line, self.columns[index]
+                return self.line, csv_cell_column(self.input.line(self.line), index)
             return self.line, 1
         if not self.input.text:  # records given as objects (Python dicts, TOML tables): no JSON to search
             return self.line, 1
@@ -193,9 +209,80 @@ def detect_format(name: str, text: str) -> str:
         return "csv"
     if suffix == ".json":
         return "json"
-    if suffix in (".xlsx", ".xls"):
-        raise UsageError(f"{name}: Excel input is not supported yet; save the sheet as CSV")
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".xls":
+        raise UsageError(f"{name}: the Excel 97-2003 format (.xls) is not read; save the workbook as .xlsx")
     return "json" if text.lstrip().startswith("[") else "jsonl"
+
+
+Headers = dict[str, tuple[str, ...]]  # header key -> the field(s) it names
+
+
+def header_names(program: Program) -> Headers:
+    """Every column header a ledger of ``program`` may use, as its key (NFKC, no white
+    space), with the field it names: each field's name and label in every record type,
+    and ``id``/``编号``, ``type``/``类型``.  A key naming two different fields (one label
+    for two fields of two record types) names both; a ruleset that passed ``check``
+    has none."""
+    found: dict[str, dict[str, None]] = {}
+
+    def add(header: str, field: str) -> None:
+        found.setdefault(name_key(header), {})[field] = None
+
+    add("type", "type")
+    add(TYPE_LABEL, "type")
+    for schema in program.schemas:
+        for spec in schema.struct.fields:
+            add(spec.name, spec.name)
+            if spec.label is not None:
+                add(spec.label, spec.name)
+    add(ID_LABEL, "id")
+    return {key: tuple(fields) for key, fields in found.items()}
+
+
+def name_columns(header: Sequence[str], headers: Headers | None) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
+    """The field each column of a header row names, and the problems of the row (as
+    ``(column index, message)``).  A header that names no field keeps its text: the
+    record then has an unknown field, which is a warning, as in a JSON record.  Without
+    ``headers`` the header row is taken as written."""
+    if headers is None:
+        return tuple(header), []
+    names: list[str] = []
+    problems: list[tuple[int, str]] = []
+    first: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        fields = headers.get(name_key(cell), ()) if cell.strip() else ()
+        if len(fields) > 1:
+            problems.append((index, f"header '{cell.strip()}' names {len(fields)} fields: {', '.join(fields)}"))
+            names.append(cell.strip())
+            continue
+        name = fields[0] if fields else cell.strip()
+        if fields and name in first:
+            shown = header[first[name]].strip()
+            problems.append(
+                (index, f"header '{cell.strip()}' names field '{name}', as the column '{shown}' before it does")
+            )
+        first.setdefault(name, index)
+        names.append(name)
+    return tuple(names), problems
+
+
+def read_ledger(
+    path: Path, *, fmt: str | None = None, sheet: str | None = None, headers: Headers | None = None
+) -> tuple[str, ReadResult]:
+    """A ledger file of any format: its text (empty for a workbook, which is not text)
+    and its raw records.  ``sheet`` chooses a workbook's sheet (default: the first);
+    ``headers`` (from :func:`header_names`) lets CSV and sheet columns be named by labels."""
+    kind = fmt or detect_format(str(path), "")
+    if kind == "xlsx":
+        from .xlsx import read_sheet
+
+        return "", read_sheet(path, sheet=sheet, headers=headers)
+    if sheet is not None:
+        raise UsageError(f"--sheet applies to an Excel workbook (.xlsx), not to {path}")
+    text = read_text(path)
+    return text, read_records(text, str(path), fmt, headers=headers)
 
 
 def read_text(path: Path) -> str:
@@ -211,14 +298,17 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}:{line}:1: error: not UTF-8 text (byte {err.start}); save the file as UTF-8") from None
 
 
-def read_records(text: str, name: str, fmt: str | None = None) -> ReadResult:
+def read_records(text: str, name: str, fmt: str | None = None, *, headers: Headers | None = None) -> ReadResult:
     """Split an input text into raw records; unreadable parts become problems.
 
     Lines are numbered as each format counts them: JSON by ``\\n`` alone (a JSON
-    string may hold a raw U+2028 or form feed), CSV also by a lone ``\\r``."""
+    string may hold a raw U+2028 or form feed), CSV also by a lone ``\\r``.  With
+    ``headers``, CSV columns may be named by the fields' labels."""
     fmt = fmt or detect_format(name, text)
+    if fmt == "xlsx":
+        raise UsageError(f"{name}: an Excel workbook is not text; read it with read_ledger")
     if fmt == "csv":
-        return _read_csv(Input(name, text, tuple(_CSV_LINES.split(text))))
+        return _read_csv(Input(name, text, tuple(_CSV_LINES.split(text))), headers)
     source = Input(name, text, tuple(line.removesuffix("\r") for line in text.split("\n")))
     if fmt == "json":
         return _read_json(source)
@@ -350,7 +440,7 @@ def _element_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _read_csv(source: Input) -> ReadResult:
+def _read_csv(source: Input, headers: Headers | None = None) -> ReadResult:
     reader = csv.reader(io.StringIO(source.text, newline=""))
     try:
         header = next(reader)
@@ -361,7 +451,16 @@ def _read_csv(source: Input) -> ReadResult:
             (),
             (RecordProblem(None, "(header)", f"not valid CSV: {_csv_reason(err)}", source.name, 1, 1, source.line(1)),),
         )
-    cells = tuple(h.strip().lstrip("\ufeff") for h in header)
+    cells, wrong = name_columns(tuple(h.strip().lstrip("\ufeff") for h in header), headers)
+    if wrong:
+        first = source.line(1)
+        return ReadResult(
+            (),
+            tuple(
+                RecordProblem(None, "(header)", message, source.name, 1, csv_cell_column(first, index), first)
+                for index, message in wrong
+            ),
+        )
     records: list[RawRecord] = []
     problems: list[RecordProblem] = []
     previous_end = reader.line_num

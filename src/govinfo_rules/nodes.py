@@ -217,6 +217,7 @@ class Field:
     minimum: Decimal | None
     maximum: Decimal | None
     default: Number | String | Boolean | None
+    label: String | None = None  # the column header a ledger may use instead of the name
     span: Span | None = _span()
 
 

@@ -37,6 +37,10 @@ DATE = Scalar("date")
 NULL = Scalar("null")
 
 SCALARS = {t.name: t for t in (TEXT, NAME, INTEGER, DECIMAL, BOOL, DATE)}
+
+# The column headers of the two columns every ledger row may have besides its fields.
+ID_LABEL = "编号"
+TYPE_LABEL = "类型"
 NUMERIC = (INTEGER, DECIMAL)
 
 
@@ -92,6 +96,7 @@ class FieldSpec:
     maximum: Decimal | None = None
     default: Any = None
     span: Span | None = None
+    label: str | None = None  # the column header a ledger may use instead of the name
 
 
 @attrs.frozen(eq=False)
