@@ -462,3 +462,15 @@ def test_ruleset_validate_numbers_mixed_records_by_their_place(name: str) -> Non
 def _example_dicts(name: str) -> list[dict[str, Any]]:
     path = ROOT / "rulesets" / "examples" / EXAMPLES[name]
     return [raw.data for raw in read_records(path.read_text(encoding="utf-8"), str(path)).records]
+
+
+@pytest.mark.parametrize("name", RULESETS)
+@pytest.mark.parametrize("bad_id", ["missing", None, "", "  ", ["W-1"], 1.5])
+def test_a_bad_id_is_reported_once(name: str, bad_id: Any) -> None:
+    record = dict(_example_dicts(name)[0])
+    if bad_id == "missing":
+        del record["id"]
+    else:
+        record["id"] = bad_id
+    result = _same(load_ruleset(name), [record])
+    assert [p.field for p in result.problems] == ["id"], [p.render() for p in result.problems]

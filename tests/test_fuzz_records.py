@@ -34,8 +34,9 @@ from hypothesis import strategies as st
 from govinfo_rules import RecordError, Ruleset, load_ruleset
 from govinfo_rules.cli import main
 from govinfo_rules.errors import RecordProblem
-from govinfo_rules.inputs import loads
+from govinfo_rules.inputs import header_names, loads
 from govinfo_rules.testing import invalid_records, ledgers
+from govinfo_rules.types import name_key
 
 RULESETS = {name: load_ruleset(name) for name in ("wenzhou", "ganzhou", "wanren")}
 NAMES = st.sampled_from(sorted(RULESETS))
@@ -299,6 +300,13 @@ def test_csv_garbage_rows_are_each_a_record_or_a_problem(name: str, rows: list[l
     text, starts = _csv_rows([header or ["id"], *rows])
     with ledger_file(".csv", text.encode("utf-8")) as path:
         validated = RULESETS[name].read(path)
+    headers = header_names(RULESETS[name].program)
+    known = [headers[name_key(cell)] for cell in header if name_key(cell) in headers]  # the field(s) each names
+    if len(set(known)) < len(known):
+        # Two columns naming one field: the header is wrong, and no row is read.
+        assert {(p.line, p.field) for p in validated.problems} == {(1, "(header)")}
+        assert not validated.records
+        return
     flagged = {p.line for p in validated.problems}
     accepted = {r.line for r in validated.records}
     wanted = {line for line, row in zip(starts, rows, strict=True) if any(cell.strip() for cell in row)}

@@ -284,6 +284,7 @@ def test_template_refuses_what_it_cannot_do(
     bad.write_text('{"id": "W-1"}\nnot json\n', encoding="utf-8")
     code, _, err = run(capsys, "template", "wenzhou", "-o", str(tmp_path / "t.xlsx"), "--from", str(bad))
     assert code == 1 and f"{bad}:2:1: error: record ?: (line): not valid JSON" in err
+    assert err.endswith("invalid record(s); nothing was written\n")
     assert not (tmp_path / "t.xlsx").exists()
     code, _, err = run(capsys, "template", "wenzhou", "-o", str(tmp_path / "t.xlsx"), "--sheet", "台账")
     assert code == 2 and "--sheet chooses the sheet of the --from ledger" in err

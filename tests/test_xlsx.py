@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from govinfo_rules import compile_ruleset, load_ruleset
+from govinfo_rules import GovinfoRulesError, compile_ruleset, load_ruleset
 from govinfo_rules.cli import main
 from govinfo_rules.inputs import header_names
 from govinfo_rules.template import ledger_columns
@@ -389,6 +389,21 @@ def test_example_ledgers_survive_a_round_trip_through_xlsx(
     sheet = openpyxl.load_workbook(path)["台账"]
     assert sheet.max_row == len(rows) + 1
     assert [c.value for c in sheet[1]] == [c.header for c in ledger_columns(load_ruleset(name).program)]
+
+
+@pytest.mark.parametrize(("name", "ledger"), [(n, ledger) for n, ledger, _ in CASES])
+def test_ruleset_read_takes_workbooks_too(name: str, ledger: str, tmp_path: Path) -> None:
+    # The Python API reads the workbook as the command line does: the same typed values.
+    ruleset = load_ruleset(name)
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(ruleset, _rows(ledger), path)
+    from_sheet, from_lines = ruleset.read(path), ruleset.read(EXAMPLES / ledger)
+    assert not from_sheet.problems and not from_lines.problems
+    assert [(r.id, r.type, repr(r.values)) for r in from_sheet.records] == [
+        (r.id, r.type, repr(r.values)) for r in from_lines.records
+    ]
+    with pytest.raises(GovinfoRulesError, match="not-there"):
+        ruleset.read(path, sheet="not-there")
 
 
 def test_a_round_trip_keeps_unknown_columns_and_their_warnings(

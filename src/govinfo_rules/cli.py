@@ -685,7 +685,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(err.render() + "\n")
         if isinstance(err, RecordError):
             count = err.invalid_count
-            sys.stderr.write(f"govinfo-rules: {count} invalid record(s); nothing was scored\n")
+            done = "nothing was written" if args.command == "template" else "nothing was scored"
+            sys.stderr.write(f"govinfo-rules: {count} invalid record(s); {done}\n")
         return 1
     except BrokenPipeError:
         return 0

@@ -15,7 +15,7 @@ from .codegen import generate_score
 from .compile import CompiledScore, Outcome, extend
 from .errors import Diagnostic, RecordError, RulesetError, UsageError
 from .evaluate import CompiledProgram, evaluate, period_values
-from .inputs import Input, RawRecord, read_records, read_text
+from .inputs import Input, RawRecord, header_names, read_ledger
 from .parse import parse_tree
 from .periods import Period, parse_date
 from .report import Report
@@ -87,11 +87,11 @@ class Ruleset:
             raise RecordError(result.problems)
         return list(result.records)
 
-    def read(self, path: str | Path, *, fmt: str | None = None) -> Validated:
-        """Read and type a ledger file (JSON Lines, JSON or CSV); problems are returned."""
-        path = Path(path)
-        text = read_text(path)
-        read = read_records(text, str(path), fmt)
+    def read(self, path: str | Path, *, fmt: str | None = None, sheet: str | None = None) -> Validated:
+        """Read and type a ledger file (JSON Lines, JSON, CSV, or an ``.xlsx`` workbook's
+        ``sheet``, default the first, with the ``xlsx`` extra); CSV and sheet columns may
+        be named by the fields' labels.  Problems are returned."""
+        _, read = read_ledger(Path(path), fmt=fmt, sheet=sheet, headers=header_names(self.program))
         validated = self._validator.validate(read.records)
         problems = sorted(read.problems + validated.problems, key=lambda p: p.line)
         return Validated(validated.records, validated.warnings, tuple(problems))

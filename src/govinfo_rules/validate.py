@@ -258,6 +258,11 @@ class Validator:
         known = {f.name for f in struct.fields}
         for spec in struct.fields:
             fpath = (*path, spec.name)
+            if not path and spec.name == "id" and check.record_id is None:
+                # The record's id was found wanting before its fields were read, and said so.
+                failed = True
+                values.append(None)
+                continue
             raw = data.get(spec.name, _MISSING)
             if raw is _MISSING or raw is None:
                 if isinstance(spec.type, ListT) and raw is _MISSING:
