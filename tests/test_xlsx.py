@@ -560,3 +560,38 @@ def test_skip_invalid_adds_the_rejected_sheet(tmp_path: Path, capsys: pytest.Cap
     assert "see the sheet 拒收记录" in err
     rejected = list(openpyxl.load_workbook(out)["拒收记录"].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[2]) for r in rejected] == [(3, "qualified")]
+
+
+_EXAMPLE_OF = {"wenzhou": "wenzhou-2024.jsonl", "ganzhou": "ganzhou-2020-Q3.jsonl", "wanren": "wanren-2024.jsonl"}
+
+
+def _excel_page_commands() -> list[str]:
+    text = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^[ \t]*```text\n(.*?)^[ \t]*```", text, flags=re.S | re.M)
+    return [
+        line.strip() for block in blocks for line in block.splitlines() if line.strip().startswith("govinfo-rules ")
+    ]
+
+
+def test_the_excel_page_workflow_commands_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # docs/excel.md shows the clerk's commands without output (a workbook is not text):
+    # each runs here as written, in a scratch folder, the clerk's filling of the template
+    # played by the example ledger of the command's ruleset.
+    commands = _excel_page_commands()
+    assert [c.split()[1] for c in commands] == ["template", "score", "score", "score"]
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        args = command.split()[1:]
+        if args[0] == "score":
+            filled = ["template", args[1], "-o", "台账.xlsx", "--from", str(EXAMPLES / _EXAMPLE_OF[args[1]])]
+            assert main(filled) == 0
+        capsys.readouterr()
+        code = main(args)
+        out, err = capsys.readouterr()
+        assert code == 0, (command, err)
+        if args[0] == "score" and "--format" not in args:
+            assert "rank" in out and "points" in out  # the ranking table
+    assert openpyxl.load_workbook(tmp_path / "报告.xlsx").sheetnames[:2] == ["概要", "单位得分"]
+    assert (tmp_path / "报告" / "units.csv").read_bytes().startswith(b"\xef\xbb\xbf")
