@@ -317,3 +317,14 @@ def test_wanren_warns_about_two_records_of_one_unit(tmp_path: Path, capsys: pyte
     assert not any("records:" in w["message"] for w in json.loads(out)["warnings"])
     _, out, _ = run(capsys, "score", "wanren", str(ledger), "--period", "2024", "--format", "csv")
     assert out.splitlines()[0].startswith("group,rank,unit,points")
+
+
+def test_a_mistyped_bundled_name_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "wenzou")
+    assert code == 1
+    assert err.startswith("wenzou:1:1: error: cannot read ruleset 'wenzou': no such file")
+    assert err.rstrip().endswith("did you mean 'wenzhou'?")
+    # A path, or a word like no bundled name, gets none.
+    for given in ("./wenzou.gvr", "nothing"):
+        code, _, err = run(capsys, "check", given)
+        assert code == 1 and "did you mean" not in err

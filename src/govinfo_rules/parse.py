@@ -99,7 +99,9 @@ def _message(err: UnexpectedInput, source: SourceText) -> str:
         return "unexpected end of file: a '}' is missing (a block opened with '{' is not closed)"
     if "PTS" in expected and token.type != "PTS":
         return f"unexpected {shown}: a points amount needs the unit 'pts', e.g. +3 pts"
-    if expected == {"EQUAL"} or ("__ANON_0" in expected and token.value == "="):
+    if expected == {"EQUAL"}:  # only after `let NAME`: the '=' that gives the value is missing
+        return f"unexpected {shown}: '=' is missing, as in let NAME = EXPRESSION"
+    if "__ANON_0" in expected and token.value == "=":
         return f"unexpected {shown}: use '==' to compare"
     if token.type == "COMP" and "COMP" not in expected:
         return f"unexpected '{token.value}': comparisons do not chain; write a < b and b < c"

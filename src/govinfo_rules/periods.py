@@ -30,6 +30,7 @@ class Period:
 
     @property
     def months(self) -> int:
+        """How many months the period spans: 12, 3 or 1."""
         return {"year": 12, "quarter": 3, "month": 1}[self.kind]
 
     @classmethod
@@ -61,6 +62,7 @@ class Period:
 
     @classmethod
     def year_of(cls, day: dt.date) -> Period:
+        """The calendar year of ``day`` as a period."""
         return cls.parse(str(day.year))
 
 

@@ -23,6 +23,8 @@ from .decimals import format_decimal
 
 @attrs.frozen
 class Credit:
+    """What one record gives one unit it credits: its points and yuan (exact decimals)."""
+
     unit: str
     points: Decimal
     yuan: Decimal
@@ -56,6 +58,11 @@ class DroppedLine:
 
 @attrs.frozen
 class RecordResult:
+    """One record's result: the units it credits with what each gets, and — when the
+    evaluation was asked for a trace — every rule that paid (``trace``), every rule
+    beaten in a ``highest`` group (``dropped``) and the gate that stopped it, if any.
+    ``counted`` is false for a record dated after the as-of date (listed, never scored)."""
+
     id: str
     type: str
     credits: tuple[Credit, ...]
@@ -67,6 +74,7 @@ class RecordResult:
 
     @property
     def points(self) -> Decimal:
+        """The record's points: the sum over its credits."""
         return sum((c.points for c in self.credits), Decimal(0))
 
     def group_points(self, group: str, unit: str) -> Decimal:
@@ -76,11 +84,17 @@ class RecordResult:
 
     @property
     def yuan(self) -> Decimal:
+        """The record's money in yuan: the sum over its credits (awards are not in it)."""
         return sum((c.yuan for c in self.credits), Decimal(0))
 
 
 @attrs.frozen
 class UnitResult:
+    """One unit of the ranking: its competition rank (``None`` for an exempt unit),
+    points and yuan summed over its records plus its ``per unit`` adjustments, its tier
+    and ranking group where the ruleset has them, how many records it has, and the
+    values of the ruleset's ``show`` columns (task, done, shortfall...)."""
+
     unit: str
     rank: int | None
     points: Decimal
@@ -106,6 +120,9 @@ class Reminder:
 
 @attrs.frozen
 class AwardResult:
+    """One prize of an award: its rank, the winner (an author or a unit), the money
+    (ties split to the fen, rounded down), what the ranking measured and the clause."""
+
     award: str
     rank: int
     winner: str
@@ -116,6 +133,9 @@ class AwardResult:
 
 @attrs.frozen
 class Warning:
+    """A warning: about a record (``record``) or a unit (``unit``), with the clause and
+    notes of the check that raised it.  Warnings never change a score."""
+
     record: str | None
     message: str
     source: str | None = None
@@ -125,6 +145,9 @@ class Warning:
 
 @attrs.frozen
 class Rejected:
+    """A problem of an input record left out by ``--skip-invalid``: the record's id
+    (``None`` when it has none), the field path, the message and the input line."""
+
     record: str | None
     field: str
     message: str
@@ -184,6 +207,12 @@ def _json_value(value: Any) -> Any:
 
 @attrs.frozen
 class Report:
+    """The result of an evaluation, as the JSON output shows it: the ruleset, as-of
+    date and period, every record's result (in id order), the units ranked, awards,
+    warnings, reminders (``None`` when the ruleset has none) and rejected records.
+    :meth:`to_json` gives the contract's JSON object; :meth:`record` and :meth:`unit`
+    look one up."""
+
     ruleset: str
     version: str | None
     as_of: dt.date
@@ -212,6 +241,8 @@ class Report:
         raise KeyError(record_id)
 
     def unit(self, name: str) -> UnitResult:
+        """The result of one unit, its name compared as unit names are (NFKC, white
+        space ignored); ``KeyError`` when it is not in the ranking."""
         from .types import name_key
 
         key = name_key(name)

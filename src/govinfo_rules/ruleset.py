@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -40,14 +41,17 @@ class Ruleset:
 
     @property
     def name(self) -> str:
+        """The ruleset's name as declared (``ruleset wenzhou``)."""
         return self.program.name
 
     @property
     def version(self) -> str | None:
+        """The declared ``version``, if any."""
         return self.program.version
 
     @property
     def title(self) -> str | None:
+        """The title given after the name (the notice's name), if any."""
         return self.program.title
 
     @property
@@ -241,8 +245,11 @@ def load_ruleset(name_or_path: str | Path, *, overrides: Mapping[str, Any] | Non
         known = ", ".join(bundled)
         reason = "no such file" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
         here = Span(SourceText(shown, ""), 1, 1, 1, 1)
+        # A bare word close to a bundled name is most likely that name mistyped.
+        close = difflib.get_close_matches(str(name_or_path), list(bundled), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close and path.suffix == "" and len(path.parts) == 1 else ""
         raise RulesetError(
-            [Diagnostic(f"cannot read ruleset '{shown}': {reason} (bundled rulesets: {known})", here)]
+            [Diagnostic(f"cannot read ruleset '{shown}': {reason} (bundled rulesets: {known}){hint}", here)]
         ) from None
     try:
         text = data.decode("utf-8-sig")

@@ -65,9 +65,27 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# A quoted line wider than this is cut to a window around the column: a record of a
+# megabyte on one line must not fill the terminal (or the error log) with itself.
+EXCERPT_WIDTH = 320
+_CONTEXT = 120  # characters kept on each side of the column in a cut line
+
+
 def caret_excerpt(line_text: str, column: int, length: int = 1) -> str:
-    """Two lines: the quoted source line and a caret under ``column`` (1-based)."""
+    """Two lines: the quoted source line and a caret under ``column`` (1-based).  A line
+    wider than :data:`EXCERPT_WIDTH` is shown as a window around the column, "…"
+    marking what is left out on either side."""
     shown = line_text.replace("\t", " ")
-    pad = display_width(shown[: max(column - 1, 0)])
-    under = max(display_width(shown[column - 1 : column - 1 + max(length, 1)]), 1)
+    start = max(column - 1, 0)
+    span = max(length, 1)
+    # Width is at least the length and at most twice it: measure only when in between.
+    if len(shown) > EXCERPT_WIDTH or (2 * len(shown) > EXCERPT_WIDTH and display_width(shown) > EXCERPT_WIDTH):
+        span = min(span, _CONTEXT)
+        first = max(start - _CONTEXT, 0)
+        last = min(start + span + _CONTEXT, len(shown))
+        head = "…" if first > 0 else ""
+        shown = head + shown[first:last] + ("…" if last < len(shown) else "")
+        start = start - first + len(head)
+    pad = display_width(shown[:start])
+    under = max(display_width(shown[start : start + span]), 1)
     return f"    {shown}\n    {' ' * pad}{'^' * under}"
