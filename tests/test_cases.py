@@ -296,3 +296,25 @@ def test_the_pytest_plugin_reports_a_bad_file_as_a_collection_error(pytester: py
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*bad.test.toml:2:1: error: unknown key 'colour'*"])
+
+
+def test_a_wrong_expectation_is_located_in_the_expectations(tmp_path: Path) -> None:
+    # `unit` is a key of every record above [case.expect]: the error points at the
+    # expectation's own line, not at the first record that has the key.
+    cases = """
+        as_of = 2024-12-31
+        [[case]]
+        name = "x"
+        records = [
+          { id = "A-1", unit = "医务科", submitted_on = 2024-03-01, kind = "专报", adopted = true },
+        ]
+        [case.expect]
+        unit = "医务科"
+    """
+    path = _write(tmp_path, cases)
+    with pytest.raises(CaseFileError) as caught:
+        read_case_file(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert "unknown key 'unit'" in diagnostic.message
+    text = path.read_text(encoding="utf-8").splitlines()
+    assert text[diagnostic.span.line - 1].strip() == 'unit = "医务科"'

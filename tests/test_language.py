@@ -211,6 +211,19 @@ def test_checker_reports_every_error_at_once() -> None:
     assert len(err.value.diagnostics) == 2
 
 
+def test_a_wrong_amount_is_reported_once() -> None:
+    # The unknown name is the error; "an amount must be a number, not null" would only
+    # echo it.  An amount of the wrong type, with nothing else wrong, is still reported.
+    with pytest.raises(RulesetError) as err:
+        ruleset("score item to unit { group g sum { rule a: ok => +nope pts } }")
+    assert len(err.value.diagnostics) == 1
+    assert err.value.diagnostics[0].message.startswith("unknown name 'nope'")
+    with pytest.raises(RulesetError) as err:
+        ruleset("score item to unit { group g sum { rule a: ok => +kind pts } }")
+    assert len(err.value.diagnostics) == 1
+    assert err.value.diagnostics[0].message.startswith("an amount must be a number, not ")
+
+
 def test_syntax_error_is_typed_with_location() -> None:
     with pytest.raises(RulesetSyntaxError) as err:
         compile_ruleset("ruleset d\nrecord r { unit: name\n", filename="d.gvr")

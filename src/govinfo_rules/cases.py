@@ -92,6 +92,9 @@ class CaseResult:
 # --- reading --------------------------------------------------------------------------
 
 
+_EXPECT_START = re.compile(r"\s*(\[\s*case\.expect\b|expect\s*[=.])")
+
+
 class _Locator:
     """Finds the line of a case or of one of its keys, for diagnostics: tomllib keeps
     no positions, so the text is searched, within the lines of the case."""
@@ -121,12 +124,19 @@ class _Locator:
                     return number
         return first
 
-    def key(self, key: str, case_index: int | None = None) -> Span:
+    def key(self, key: str, case_index: int | None = None, *, in_expect: bool = False) -> Span:
         first, last = 1, len(self.lines)
         if case_index is not None and case_index < len(self.case_lines):
             first = self.case_lines[case_index]
             if case_index + 1 < len(self.case_lines):
                 last = self.case_lines[case_index + 1] - 1
+        if in_expect:
+            # A key of [case.expect] (`unit`, `points`) is also a record's key: look from
+            # where the expectations begin, not from the records above them.
+            for number in range(first, last + 1):
+                if _EXPECT_START.match(self.lines[number - 1]):
+                    first = number
+                    break
         pattern = re.compile(r'(^|[\s.{,\[]|")' + re.escape(key) + r'"?\s*(=|\]|\.)')
         for number in range(first, last + 1):
             found = pattern.search(self.lines[number - 1])
@@ -312,7 +322,7 @@ def _check_expect(name: str, expect: Mapping[str, Any], index: int, where: _Loca
     the test file (with its line), never a crash of the runner."""
 
     def error(key: str, message: str) -> None:
-        errors.append(Diagnostic(f"case '{name}': {message}", where.key(key, index)))
+        errors.append(Diagnostic(f"case '{name}': {message}", where.key(key, index, in_expect=True)))
 
     def unknown(key: str, allowed: Iterable[str], what: str) -> None:
         error(key, f"unknown key '{key}' in {what} (known: {', '.join(sorted(allowed))})")

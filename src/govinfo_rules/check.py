@@ -733,8 +733,10 @@ class _Checker:
             if amount.kind in seen:
                 self.error(f"a rule gives {amount.kind} once", amount.span)
             seen.add(amount.kind)
+            reported = len(self.errors)
             value = self.expr(amount.value, scope)
-            if not is_numeric(value.type):
+            # An amount whose expression was already found wrong has no type worth naming.
+            if not is_numeric(value.type) and len(self.errors) == reported:
                 self.error(f"an amount must be a number, not {value.type}", amount.span)
             if amount.kind == "points":
                 points = value
