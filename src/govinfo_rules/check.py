@@ -131,7 +131,9 @@ class _Checker:
 
     # --- vocabulary -------------------------------------------------------------
 
-    def make_enum(self, name: str, values: Sequence[n.EnumValue], span: Span | None) -> EnumT:
+    def make_enum(
+        self, name: str, values: Sequence[n.EnumValue], span: Span | None, *, inline: bool = False
+    ) -> EnumT:
         lookup: dict[str, str] = {}
         labels: list[str] = []
         for value in values:
@@ -144,13 +146,13 @@ class _Checker:
                 lookup[key] = label
         if not labels:
             self.error(f"enum {name} has no values", span)
-        return EnumT(name, tuple(labels), tuple(lookup.items()))
+        return EnumT(name, tuple(labels), tuple(lookup.items()), inline=inline)
 
     def resolve_type(self, expr: n.TypeExpr, owner: str) -> Type:
         if isinstance(expr, n.ListType):
             return ListT(self.resolve_type(expr.item, owner))
         if isinstance(expr, n.EnumType):
-            return self.make_enum(owner, expr.values, expr.span)
+            return self.make_enum(owner, expr.values, expr.span, inline=True)
         if expr.name in SCALARS:
             return SCALARS[expr.name]
         if expr.name in self.enums:

@@ -66,6 +66,9 @@ class EnumT:
     values: tuple[str, ...]
     # normalised spelling (value or alias) -> canonical value
     lookup: tuple[tuple[str, str], ...] = attrs.field(eq=False, repr=False)
+    # Written in place (`kind: enum(快报, 专报)`): named after its field, which a message
+    # must not show as if it were a type; it shows the values instead.
+    inline: bool = attrs.field(default=False, eq=False, repr=False)
 
     def canonical(self, text: str) -> str | None:
         key = normalize_text(text)
@@ -75,6 +78,9 @@ class EnumT:
         return None
 
     def __str__(self) -> str:
+        if self.inline:
+            shown = ", ".join(self.values[:4]) + (", …" if len(self.values) > 4 else "")
+            return f"enum({shown})"
         return self.name
 
 
