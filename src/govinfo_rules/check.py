@@ -131,9 +131,7 @@ class _Checker:
 
     # --- vocabulary -------------------------------------------------------------
 
-    def make_enum(
-        self, name: str, values: Sequence[n.EnumValue], span: Span | None, *, inline: bool = False
-    ) -> EnumT:
+    def make_enum(self, name: str, values: Sequence[n.EnumValue], span: Span | None, *, inline: bool = False) -> EnumT:
         lookup: dict[str, str] = {}
         labels: list[str] = []
         for value in values:
