@@ -28,9 +28,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzzing import examples
 from govinfo_rules import RecordError, Ruleset, load_ruleset
 from govinfo_rules.cli import main
 from govinfo_rules.errors import RecordProblem
@@ -40,17 +41,6 @@ from govinfo_rules.types import name_key
 
 RULESETS = {name: load_ruleset(name) for name in ("wenzhou", "ganzhou", "wanren")}
 NAMES = st.sampled_from(sorted(RULESETS))
-
-
-def examples(share: float) -> settings:
-    """``share`` times the profile's examples: 100 in the fast profile, the default, and
-    10,000 in the long one (tests/conftest.py)."""
-    count = max(int(settings.default.max_examples * share), 10)
-    return settings(
-        max_examples=count,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-    )
 
 
 @contextlib.contextmanager

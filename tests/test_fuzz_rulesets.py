@@ -22,10 +22,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
+from fuzzing import examples
 from govinfo_rules import Ruleset, RulesetError, RulesetSyntaxError, compile_ruleset, load_ruleset
 from govinfo_rules.cli import main
 from govinfo_rules.compile import EvaluationError
@@ -37,17 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RULESETS = ROOT / "rulesets"
 BUNDLED = {path.stem: path.read_text(encoding="utf-8") for path in sorted(RULESETS.glob("*.gvr"))}
 NAME = "fuzz.gvr"
-
-
-def examples(share: float) -> settings:
-    """``share`` times the profile's examples: 100 in the fast profile, the default, and
-    10,000 in the long one (tests/conftest.py)."""
-    count = max(int(settings.default.max_examples * share), 10)
-    return settings(
-        max_examples=count,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-    )
 
 
 # --- what a clean failure is ----------------------------------------------------------
